@@ -1,0 +1,35 @@
+/**
+ * Bearer credentials, RFC 6750 section 2.1: `Authorization: Bearer <token>`, compared in constant time.
+ *
+ * Pure: Web Crypto only.
+ */
+
+/**
+ * readBearerToken returns the token of an `Authorization: Bearer <token>` field value, or null when the
+ * field is absent or uses another scheme. The scheme name is case-insensitive (RFC 9110 section 11.1).
+ *
+ * @example readBearerToken('Bearer abc123') // 'abc123'
+ */
+export function readBearerToken(authorization: string | null): string | null {
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '')
+  return match?.[1] ?? null
+}
+
+/**
+ * tokensEqual compares a presented token with the expected one in time that depends on neither: both are
+ * hashed first, so their lengths leak nothing, and the digests are compared without an early exit.
+ *
+ * @example await tokensEqual('abc', 'abc') // true
+ */
+export async function tokensEqual(presented: string, expected: string): Promise<boolean> {
+  const encoder = new TextEncoder()
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest('SHA-256', encoder.encode(presented)),
+    crypto.subtle.digest('SHA-256', encoder.encode(expected)),
+  ])
+  const left = new Uint8Array(a)
+  const right = new Uint8Array(b)
+  let difference = 0
+  for (let index = 0; index < left.length; index++) difference |= (left[index] ?? 0) ^ (right[index] ?? 0)
+  return difference === 0
+}

@@ -1,0 +1,37 @@
+/**
+ * The 304 (Not Modified) response, RFC 9110 section 15.4.5.
+ *
+ * Pure: builds a standard Response from the headers the 200 would have carried.
+ */
+
+/**
+ * RETAINED_304_HEADERS are the fields a 304 keeps from the 200 it stands for: those RFC 9110 section 15.4.5
+ * says the server MUST send (Content-Location, Date, ETag, Vary, Cache-Control, Expires), plus Last-Modified,
+ * which guides a cache updating its stored response.
+ */
+export const RETAINED_304_HEADERS = [
+  'Cache-Control',
+  'Content-Location',
+  'Date',
+  'ETag',
+  'Expires',
+  'Last-Modified',
+  'Vary',
+] as const
+
+/**
+ * notModified returns a bodiless 304 carrying only the retained fields of `headers`. Content-Type,
+ * Content-Length and Content-Encoding describe a body that is not sent, so they are dropped; a
+ * cache would otherwise merge them into its stored response.
+ *
+ * @example notModified(new Headers({ ETag: '"abc"', 'Content-Type': 'application/json' }))
+ * // 304 with ETag: "abc" and no Content-Type
+ */
+export function notModified(headers: Headers): Response {
+  const retained = new Headers()
+  for (const name of RETAINED_304_HEADERS) {
+    const value = headers.get(name)
+    if (value !== null) retained.set(name, value)
+  }
+  return new Response(null, { status: 304, headers: retained })
+}

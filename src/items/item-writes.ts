@@ -1,0 +1,112 @@
+/**
+ * Conditional writes of items: evaluate the request's preconditions against the current item, then commit.
+ *
+ * This is a read-check-write on KV, which has no compare-and-set: two writes that race on one item can both
+ * pass their If-Match. Routing writes through a Durable Object (a later step) makes the check and the commit
+ * atomic; this module is the seam where that happens, since it sees only the ItemStore interface.
+ */
+
+import { formatHttpDate } from '../http/http-date.ts'
+import { type ConditionalHeaders, evaluatePreconditions } from '../http/preconditions.ts'
+import type { ItemStore, ItemValidators } from '../store/item-store.ts'
+import { markCollectionChanged } from './collection.ts'
+
+/** WritePolicy holds the deployment's switches for conditional writes. */
+export interface WritePolicy {
+  /** Answer 428 to a replacing PUT or a DELETE without If-Match (RFC 6585 section 3). */
+  readonly requireIfMatch: boolean
+  /** Compare If-Match strongly only, refusing tags weakened by Cloudflare's compression. */
+  readonly strictIfMatch: boolean
+}
+
+/** PutItem is a request to store `bytes` (canonical JSON, whose strong tag is `etag`) as item `id`. */
+export interface PutItem {
+  readonly id: string
+  readonly bytes: Uint8Array
+  readonly etag: string
+  readonly conditions: ConditionalHeaders
+}
+
+/** DeleteItem is a request to delete item `id`. */
+export interface DeleteItem {
+  readonly id: string
+  readonly conditions: ConditionalHeaders
+}
+
+/** WriteRefusal is why a write changed nothing: a failed precondition (412) or a missing one (428). */
+export type WriteRefusal =
+  | {
+      readonly result: 'precondition-failed'
+      readonly field: 'If-Match' | 'If-Unmodified-Since' | 'If-None-Match'
+      readonly malformed: boolean
+    }
+  | { readonly result: 'precondition-required' }
+
+/** PutOutcome is what a PUT did; `unchanged` means the bytes were identical, so nothing was written. */
+export type PutOutcome =
+  | { readonly result: 'created' | 'replaced' | 'unchanged'; readonly validators: ItemValidators }
+  | WriteRefusal
+
+/** DeleteOutcome is what a DELETE did. */
+export type DeleteOutcome = { readonly result: 'deleted' | 'not-found' } | WriteRefusal
+
+/** isRefusal reports whether a write outcome is a refusal, which changed nothing. */
+export function isRefusal(outcome: PutOutcome | DeleteOutcome): outcome is WriteRefusal {
+  return outcome.result === 'precondition-failed' || outcome.result === 'precondition-required'
+}
+
+function refusalOf(
+  method: 'PUT' | 'DELETE',
+  conditions: ConditionalHeaders,
+  current: ItemValidators | null,
+  policy: WritePolicy,
+): WriteRefusal | null {
+  // Only a write that would change an existing item needs If-Match; creating one does not.
+  if (policy.requireIfMatch && current !== null && conditions.ifMatch === null) {
+    return { result: 'precondition-required' }
+  }
+  const outcome = evaluatePreconditions(method, conditions, current, { weakIfMatch: !policy.strictIfMatch })
+  // A 304 is only for GET and HEAD; for a write, a false If-None-Match is a failed precondition.
+  return outcome.action === 'precondition-failed'
+    ? { result: 'precondition-failed', field: outcome.field, malformed: outcome.malformed }
+    : null
+}
+
+/**
+ * putItem creates or replaces an item if the request's preconditions hold. Storing bytes identical to the
+ * current ones writes nothing, so neither the ETag nor Last-Modified moves.
+ *
+ * @example await putItem(store, { id: 'apple', bytes, etag, conditions }, policy) // { result: 'created', ... }
+ */
+export async function putItem(store: ItemStore, put: PutItem, policy: WritePolicy): Promise<PutOutcome> {
+  const current = await store.getValidators(put.id)
+  const refusal = refusalOf('PUT', put.conditions, current, policy)
+  if (refusal) return refusal
+  if (current?.etag === put.etag) return { result: 'unchanged', validators: current }
+
+  const validators = { etag: put.etag, lastModified: formatHttpDate(Date.now() / 1000) }
+  await store.putItem(put.id, put.bytes, validators)
+  await markCollectionChanged(store, validators.lastModified)
+  return { result: current ? 'replaced' : 'created', validators }
+}
+
+/**
+ * deleteItem deletes an item if the request's preconditions hold. A missing item is `not-found` whatever the
+ * preconditions say: RFC 9110 section 13.2.1 evaluates them only when the unconditional answer would be 2xx.
+ *
+ * @example await deleteItem(store, { id: 'apple', conditions }, policy) // { result: 'deleted' }
+ */
+export async function deleteItem(
+  store: ItemStore,
+  remove: DeleteItem,
+  policy: WritePolicy,
+): Promise<DeleteOutcome> {
+  const current = await store.getValidators(remove.id)
+  if (current === null) return { result: 'not-found' }
+  const refusal = refusalOf('DELETE', remove.conditions, current, policy)
+  if (refusal) return refusal
+
+  await store.deleteItem(remove.id)
+  await markCollectionChanged(store, formatHttpDate(Date.now() / 1000))
+  return { result: 'deleted' }
+}
