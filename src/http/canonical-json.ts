@@ -46,7 +46,7 @@ class NotJson extends Error {
   readonly path: string[] = []
 }
 
-function serialize(value: unknown, ancestors: Set<object>, depth: number): string {
+function serialize(value: unknown, ancestors: Set<object>, depth: number, replaced = false): string {
   switch (typeof value) {
     case 'string':
       return serializeString(value)
@@ -57,7 +57,7 @@ function serialize(value: unknown, ancestors: Set<object>, depth: number): strin
     case 'boolean':
       return value ? 'true' : 'false'
     case 'object':
-      return value === null ? 'null' : serializeObject(value, ancestors, depth)
+      return value === null ? 'null' : serializeObject(value, ancestors, depth, replaced)
     default:
       throw new NotJson(`${typeof value} is not a JSON value`)
   }
@@ -69,7 +69,7 @@ function serializeString(value: string): string {
   return JSON.stringify(value)
 }
 
-function serializeObject(value: object, ancestors: Set<object>, depth: number): string {
+function serializeObject(value: object, ancestors: Set<object>, depth: number, replaced: boolean): string {
   if (depth >= MAX_NESTING_DEPTH) throw new NotJson(`nested deeper than ${MAX_NESTING_DEPTH}`)
   if (ancestors.has(value)) throw new NotJson('cycle: the value contains itself')
   if ('toJSON' in value && typeof value.toJSON === 'function')

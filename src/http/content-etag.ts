@@ -11,8 +11,9 @@
  *
  * @example await contentETag(new TextEncoder().encode('{}')) // '"RBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o"'
  */
-export async function contentETag(bytes: BufferSource): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+export async function contentETag(bytes: Uint8Array): Promise<string> {
+  // Web Crypto takes any byte view; the cast only bridges the Workers and Node.js type definitions.
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
   return `"${base64url(digest)}"`
 }
 

@@ -78,12 +78,38 @@ export async function computeCollection(
   return { bytes, validators }
 }
 
+/** Delays before retrying a failed "changed" mark; KV refuses more than one write per second to a key. */
+const MARK_RETRY_DELAYS_MS = [1_000, 2_000, 4_000]
+
 /**
  * markCollectionChanged records that a write changed the items at `lastModified`, so the next GET computes
- * the collection again instead of answering 304 for a tag that is no longer current.
+ * the collection again instead of answering 304 for a tag that is no longer current. The item write it
+ * follows is already durable, so a failure here must not fail the request: it is logged and retried through
+ * `defer` (the request's waitUntil).
  */
-export async function markCollectionChanged(store: ItemStore, lastModified: string): Promise<void> {
-  await store.putCollectionRecord({ etag: null, lastModified })
+export async function markCollectionChanged(
+  store: ItemStore,
+  lastModified: string,
+  defer: (work: Promise<unknown>) => void,
+): Promise<void> {
+  const mark = () => store.putCollectionRecord({ etag: null, lastModified })
+  try {
+    await mark()
+  } catch (error) {
+    console.warn('collection: could not mark the collection changed; retrying', error)
+    defer(retry(mark, MARK_RETRY_DELAYS_MS))
+  }
+}
+
+async function retry(work: () => Promise<void>, delays: readonly number[]): Promise<void> {
+  for (const delay of delays) {
+    await new Promise((resolve) => setTimeout(resolve, delay))
+    try {
+      return await work()
+    } catch (error) {
+      console.warn('collection: retry failed', error)
+    }
+  }
 }
 
 // KV has no compare-and-set. Reading the record again just before writing narrows the window in which this

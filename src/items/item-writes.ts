@@ -76,9 +76,14 @@ function refusalOf(
  * putItem creates or replaces an item if the request's preconditions hold. Storing bytes identical to the
  * current ones writes nothing, so neither the ETag nor Last-Modified moves.
  *
- * @example await putItem(store, { id: 'apple', bytes, etag, conditions }, policy) // { result: 'created', ... }
+ * @example await putItem(store, { id: 'apple', bytes, etag, conditions }, policy, ctx.waitUntil) // { result: 'created', ... }
  */
-export async function putItem(store: ItemStore, put: PutItem, policy: WritePolicy): Promise<PutOutcome> {
+export async function putItem(
+  store: ItemStore,
+  put: PutItem,
+  policy: WritePolicy,
+  defer: (work: Promise<unknown>) => void,
+): Promise<PutOutcome> {
   const current = await store.getValidators(put.id)
   const refusal = refusalOf('PUT', put.conditions, current, policy)
   if (refusal) return refusal
@@ -86,7 +91,7 @@ export async function putItem(store: ItemStore, put: PutItem, policy: WritePolic
 
   const validators = { etag: put.etag, lastModified: formatHttpDate(Date.now() / 1000) }
   await store.putItem(put.id, put.bytes, validators)
-  await markCollectionChanged(store, validators.lastModified)
+  await markCollectionChanged(store, validators.lastModified, defer)
   return { result: current ? 'replaced' : 'created', validators }
 }
 
@@ -94,12 +99,13 @@ export async function putItem(store: ItemStore, put: PutItem, policy: WritePolic
  * deleteItem deletes an item if the request's preconditions hold. A missing item is `not-found` whatever the
  * preconditions say: RFC 9110 section 13.2.1 evaluates them only when the unconditional answer would be 2xx.
  *
- * @example await deleteItem(store, { id: 'apple', conditions }, policy) // { result: 'deleted' }
+ * @example await deleteItem(store, { id: 'apple', conditions }, policy, ctx.waitUntil) // { result: 'deleted' }
  */
 export async function deleteItem(
   store: ItemStore,
   remove: DeleteItem,
   policy: WritePolicy,
+  defer: (work: Promise<unknown>) => void,
 ): Promise<DeleteOutcome> {
   const current = await store.getValidators(remove.id)
   if (current === null) return { result: 'not-found' }
@@ -107,6 +113,6 @@ export async function deleteItem(
   if (refusal) return refusal
 
   await store.deleteItem(remove.id)
-  await markCollectionChanged(store, formatHttpDate(Date.now() / 1000))
+  await markCollectionChanged(store, formatHttpDate(Date.now() / 1000), defer)
   return { result: 'deleted' }
 }

@@ -44,6 +44,11 @@ function storeOf(c: Context<AppEnv>): ItemStore {
   return new KvItemStore(c.env.ITEMS)
 }
 
+// deferTo hands background work (KV bookkeeping) to the request's waitUntil, so responses do not wait for it.
+function deferTo(c: Context<AppEnv>): (work: Promise<unknown>) => void {
+  return (work) => c.executionCtx.waitUntil(work)
+}
+
 function itemIdOf(c: Context<AppEnv>): string {
   const id = c.req.param('id') ?? ''
   if (!isItemId(id)) {
@@ -73,7 +78,7 @@ async function getCollection(c: Context<AppEnv>): Promise<Response> {
     const outcome = evaluatePreconditions(c.req.method, readConditionalHeaders(c.req.raw.headers), known)
     if (outcome.action === 'not-modified') return notModified(representationHeaders(known))
   }
-  const snapshot = await computeCollection(store, record, (work) => c.executionCtx.waitUntil(work))
+  const snapshot = await computeCollection(store, record, deferTo(c))
   return respondWithRepresentation(c.req.raw, { validators: snapshot.validators, body: snapshot.bytes })
 }
 
@@ -120,7 +125,7 @@ async function replaceItem(c: Context<AppEnv>): Promise<Response> {
   const bytes = await readItemBody(c, config.maxBodyBytes)
   const etag = await contentETag(bytes)
   const conditions = readConditionalHeaders(c.req.raw.headers)
-  const outcome = await putItem(storeOf(c), { id, bytes, etag, conditions }, config)
+  const outcome = await putItem(storeOf(c), { id, bytes, etag, conditions }, config, deferTo(c))
   if (isRefusal(outcome)) refuse(outcome, 'PUT')
 
   // The body is the stored representation (Content-Location says so), so its validators are what GET serves.
@@ -134,7 +139,7 @@ async function replaceItem(c: Context<AppEnv>): Promise<Response> {
 async function removeItem(c: Context<AppEnv>): Promise<Response> {
   const id = itemIdOf(c)
   const conditions = readConditionalHeaders(c.req.raw.headers)
-  const outcome = await deleteItem(storeOf(c), { id, conditions }, readConfig(c.env))
+  const outcome = await deleteItem(storeOf(c), { id, conditions }, readConfig(c.env), deferTo(c))
   if (outcome.result === 'not-found') throw new HttpError(404, `No item has the id "${id}"`)
   if (isRefusal(outcome)) refuse(outcome, 'DELETE')
   return new Response(null, { status: 204 })

@@ -3,13 +3,14 @@
  * interface, so tests can swap it and a later step can route writes elsewhere (a Durable Object) without
  * touching the routes.
  *
- * Layout in KV:
+ * Layout in KV (key names in ./keys.ts):
  * - `item:<id>`: the item's canonical JSON bytes, with `{etag, lastModified}` as the metadata of the same
  *   key. One put writes both, so a read always sees the validators of the very bytes it serves.
  * - `collection`: the collection's validator record (see src/items/collection.ts).
  */
 
 import type { Validators } from '../http/preconditions.ts'
+import { COLLECTION_KEY, ITEM_PREFIX, itemKey } from './keys.ts'
 
 /** ItemValidators are an item's ETag and Last-Modified (an IMF-fixdate), as stored in KV metadata. */
 export interface ItemValidators extends Validators {
@@ -64,19 +65,8 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-const ITEM_PREFIX = 'item:'
-const COLLECTION_KEY = 'collection'
 // KV returns at most 1000 keys per list call; the cursor pages through the rest.
 const LIST_PAGE_SIZE = 1000
-
-/**
- * itemKey returns the KV key of an item.
- *
- * @example itemKey('apple') // 'item:apple'
- */
-export function itemKey(id: string): string {
-  return `${ITEM_PREFIX}${id}`
-}
 
 function isItemValidators(metadata: unknown): metadata is ItemValidators {
   if (typeof metadata !== 'object' || metadata === null) return false

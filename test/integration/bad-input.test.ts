@@ -1,0 +1,259 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import {
+  AUTH,
+  clearStore,
+  etagOf,
+  failingKv,
+  fetchWith,
+  get,
+  itemUrl,
+  JSON_TYPE,
+  put,
+  request,
+} from './api.ts'
+
+beforeEach(clearStore)
+
+async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
+  expect(response.status).toBe(status)
+  expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+  const problem = (await response.json()) as Record<string, unknown>
+  expect(problem).toMatchObject({ type: 'about:blank', status })
+  expect(typeof problem.title).toBe('string')
+  expect(typeof problem.detail).toBe('string')
+  return problem
+}
+
+describe('bad request bodies', () => {
+  it.each([
+    ['malformed JSON', '{"name": '],
+    ['trailing garbage', '{"a":1} x'],
+    ['an empty body', ''],
+  ])('answers 400 to %s', async (_, body) => {
+    await expectProblem(await put('apple', body), 400)
+  })
+
+  it('answers 400 to a body that is not UTF-8', async () => {
+    const response = await request(itemUrl('apple'), {
+      method: 'PUT',
+      headers: { ...AUTH, ...JSON_TYPE },
+      body: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+    })
+    await expectProblem(response, 400)
+  })
+
+  it.each([
+    ['an array', '[1,2]'],
+    ['a string', '"apple"'],
+    ['a number', '42'],
+    ['null', 'null'],
+  ])('answers 422 to JSON that is %s, not an object', async (_, body) => {
+    await expectProblem(await put('apple', body), 422)
+  })
+
+  it.each([
+    ['a number beyond double range', '{"n":1e400}'],
+    ['an unpaired surrogate', '{"s":"\\ud800"}'],
+    ['nesting 10 000 deep', `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
+  ])('answers 422 to an object canonical JSON cannot represent: %s', async (_, body) => {
+    await expectProblem(await put('apple', body), 422)
+  })
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['form data, as curl -d sends', 'application/x-www-form-urlencoded'],
+    ['a non-UTF-8 charset', 'application/json; charset=iso-8859-1'],
+  ])('answers 415 to Content-Type %s', async (_, type) => {
+    await expectProblem(await put('apple', '{"a":1}', { 'Content-Type': type }), 415)
+  })
+
+  it('answers 415 to a PUT with no Content-Type', async () => {
+    const response = await request(itemUrl('apple'), { method: 'PUT', headers: AUTH, body: '{"a":1}' })
+    await expectProblem(response, 415)
+  })
+
+  it('accepts application/json in any case, with parameters', async () => {
+    expect(
+      (await put('apple', '{"a":1}', { 'Content-Type': 'Application/JSON; Charset="UTF-8"' })).status,
+    ).toBe(201)
+  })
+
+  it('answers 415 with Accept-Encoding to a compressed body', async () => {
+    const response = await put('apple', '{"a":1}', { 'Content-Encoding': 'gzip' })
+    await expectProblem(response, 415)
+    expect(response.headers.get('Accept-Encoding')).toBe('identity')
+  })
+})
+
+describe('body size limit', () => {
+  it('answers 413 to a declared body over MAX_BODY_BYTES', async () => {
+    const body = JSON.stringify({ blob: 'x'.repeat(2_000) })
+    await expectProblem(await fetchWith({ MAX_BODY_BYTES: '1000' }, itemUrl('apple'), putInit(body)), 413)
+  })
+
+  it('answers 413 to a chunked body with no Content-Length once it passes the limit', async () => {
+    const chunk = new TextEncoder().encode(`"${'x'.repeat(1022)}",`)
+    let sent = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"a":['))
+        // 1.5 MiB in 1 KiB chunks: over the default 1 MiB limit.
+        if (sent >= 1536) return controller.close()
+        controller.enqueue(chunk)
+        sent++
+      },
+    })
+    const response = await request(itemUrl('apple'), {
+      method: 'PUT',
+      headers: { ...AUTH, ...JSON_TYPE },
+      body: stream,
+    })
+    await expectProblem(response, 413)
+    expect((await get('apple')).status).toBe(404)
+  })
+
+  it('accepts a body of exactly MAX_BODY_BYTES', async () => {
+    const body = JSON.stringify({ blob: 'x'.repeat(990) })
+    const response = await fetchWith({ MAX_BODY_BYTES: String(body.length) }, itemUrl('apple'), putInit(body))
+    expect(response.status).toBe(201)
+  })
+})
+
+function putInit(body: string): RequestInit {
+  return { method: 'PUT', headers: { ...AUTH, ...JSON_TYPE }, body }
+}
+
+describe('routing', () => {
+  it.each(['POST', 'PATCH'])('answers 405 with Allow to %s on an item', async (method) => {
+    const response = await request(itemUrl('apple'), {
+      method,
+      headers: { ...AUTH, ...JSON_TYPE },
+      body: '{}',
+    })
+    await expectProblem(response, 405)
+    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS')
+  })
+
+  it('answers OPTIONS with 204 and Allow', async () => {
+    const response = await request(itemUrl('apple'), { method: 'OPTIONS' })
+    expect(response.status).toBe(204)
+    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS')
+  })
+
+  it('answers 404 problem+json for unknown paths', async () => {
+    await expectProblem(await request('https://edge-etag.test/nothing/here'), 404)
+    await expectProblem(await request('https://edge-etag.test/api/items/a/b'), 404)
+  })
+
+  it('answers 400 to a PUT with a bad id, storing nothing', async () => {
+    await expectProblem(await put('bad%20id', { a: 1 }), 400)
+  })
+})
+
+describe('hostile validators', () => {
+  it.each([
+    ['an unterminated quote', '"abc'],
+    ['10 000 tags', Array.from({ length: 10_000 }, (_, index) => `"t${index}"`).join(', ')],
+    ['a 64 KB value', `"${'a'.repeat(65_536)}"`],
+    ['bytes >= 0x80', '"caf\u00e9\u00ff"'],
+  ])('handles If-None-Match with %s without failing', async (_, header) => {
+    await put('apple', { a: 1 })
+    const response = await get('apple', { 'If-None-Match': header })
+    expect(response.status).toBe(200)
+  })
+
+  it.each([
+    ['an unterminated quote', '"abc'],
+    ['10 000 tags', Array.from({ length: 10_000 }, (_, index) => `"t${index}"`).join(', ')],
+    ['a 64 KB value', 'x'.repeat(65_536)],
+  ])('answers 412 to a write whose If-Match has %s', async (_, header) => {
+    await put('apple', { a: 1 })
+    expect((await put('apple', { a: 2 }, { 'If-Match': header })).status).toBe(412)
+  })
+
+  it('finds the matching tag at the end of 10 000', async () => {
+    const etag = etagOf(await put('apple', { a: 1 }))
+    const header = [...Array.from({ length: 9_999 }, (_, index) => `"t${index}"`), etag].join(',')
+    expect((await get('apple', { 'If-None-Match': header })).status).toBe(304)
+  })
+
+  it('ignores hostile dates', async () => {
+    await put('apple', { a: 1 })
+    for (const date of [
+      'x'.repeat(65_536),
+      'Sun, 06 Nov 1994 08:49:37 GMT, Sun, 06 Nov 1994 08:49:37 GMT',
+      '\u00ff',
+    ]) {
+      expect((await get('apple', { 'If-Modified-Since': date })).status).toBe(200)
+    }
+  })
+})
+
+describe('KV failures', () => {
+  it.each([
+    ['GET an item', 'GET', itemUrl('apple')],
+    ['GET the collection', 'GET', 'https://edge-etag.test/api/items'],
+    ['PUT an item', 'PUT', itemUrl('apple')],
+    ['DELETE an item', 'DELETE', itemUrl('apple')],
+  ])('answers 503 with Retry-After when KV fails to %s', async (_, method, url) => {
+    const init = method === 'PUT' ? putInit('{"a":1}') : { method, headers: AUTH }
+    const response = await fetchWith({ ITEMS: failingKv() }, url, init)
+    const problem = await expectProblem(response, 503)
+    expect(response.headers.get('Retry-After')).toMatch(/^\d+$/)
+    expect(JSON.stringify(problem)).not.toContain('KV GET failed')
+  })
+})
+
+describe('configuration', () => {
+  it('refuses every write when no API_TOKEN is configured', async () => {
+    const response = await fetchWith({ API_TOKEN: '' }, itemUrl('apple'), putInit('{"a":1}'))
+    await expectProblem(response, 401)
+    expect((await get('apple')).status).toBe(404)
+  })
+
+  describe('REQUIRE_IF_MATCH=true', () => {
+    const required = { REQUIRE_IF_MATCH: 'true' }
+
+    it('answers 428 to a replacing PUT without If-Match, and keeps the item', async () => {
+      await put('apple', { v: 1 })
+      await expectProblem(await fetchWith(required, itemUrl('apple'), putInit('{"v":2}')), 428)
+      expect(await (await get('apple')).json()).toEqual({ v: 1 })
+    })
+
+    it('answers 428 to a DELETE without If-Match, and keeps the item', async () => {
+      await put('apple', { v: 1 })
+      await expectProblem(
+        await fetchWith(required, itemUrl('apple'), { method: 'DELETE', headers: AUTH }),
+        428,
+      )
+      expect((await get('apple')).status).toBe(200)
+    })
+
+    it('still creates without If-Match, and replaces and deletes with it', async () => {
+      const created = await fetchWith(required, itemUrl('apple'), putInit('{"v":1}'))
+      expect(created.status).toBe(201)
+      const replace = putInit('{"v":2}')
+      replace.headers = { ...AUTH, ...JSON_TYPE, 'If-Match': etagOf(created) }
+      const replaced = await fetchWith(required, itemUrl('apple'), replace)
+      expect(replaced.status).toBe(200)
+      const deleted = await fetchWith(required, itemUrl('apple'), {
+        method: 'DELETE',
+        headers: { ...AUTH, 'If-Match': etagOf(replaced) },
+      })
+      expect(deleted.status).toBe(204)
+    })
+  })
+
+  describe('STRICT_IF_MATCH=true', () => {
+    it('refuses W/"h" in If-Match even when "h" is current', async () => {
+      const etag = etagOf(await put('apple', { v: 1 }))
+      const init = putInit('{"v":2}')
+      init.headers = { ...AUTH, ...JSON_TYPE, 'If-Match': `W/${etag}` }
+      await expectProblem(await fetchWith({ STRICT_IF_MATCH: 'true' }, itemUrl('apple'), init), 412)
+
+      // The strong tag itself still matches.
+      init.headers = { ...AUTH, ...JSON_TYPE, 'If-Match': etag }
+      expect((await fetchWith({ STRICT_IF_MATCH: 'true' }, itemUrl('apple'), init)).status).toBe(200)
+    })
+  })
+})

@@ -1,0 +1,130 @@
+import { env } from 'cloudflare:test'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Env } from '../../src/env.ts'
+import { canonicalJson } from '../../src/http/canonical-json.ts'
+import {
+  AUTH,
+  COLLECTION_URL,
+  clearStore,
+  etagOf,
+  fetchWith,
+  itemUrl,
+  observedKv,
+  put,
+  request,
+  sha256Tag,
+  sleep,
+} from './api.ts'
+
+beforeEach(clearStore)
+
+function collection(headers: Record<string, string> = {}): Promise<Response> {
+  return fetchWith({}, COLLECTION_URL, { headers })
+}
+
+describe('GET /api/items', () => {
+  it('serves every item with its id, in id order, as canonical JSON tagged with its SHA-256', async () => {
+    await put('pear', { name: 'Pear', z: 1, a: 2 })
+    await put('Apple', { name: 'Apple' })
+    await put('apple', { name: 'apple' })
+
+    const response = await collection()
+    const bytes = await response.arrayBuffer()
+    const text = new TextDecoder().decode(bytes)
+
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toBe('application/json')
+    expect(JSON.parse(text)).toEqual({
+      items: [
+        { id: 'Apple', value: { name: 'Apple' } },
+        { id: 'apple', value: { name: 'apple' } },
+        { id: 'pear', value: { a: 2, name: 'Pear', z: 1 } },
+      ],
+    })
+    expect(text).toBe(canonicalJson(JSON.parse(text)))
+    expect(etagOf(response)).toBe(await sha256Tag(bytes))
+  })
+
+  it('serves an empty collection when there are no items', async () => {
+    const response = await collection()
+    expect(await response.json()).toEqual({ items: [] })
+  })
+
+  it('answers HEAD with the validators of GET', async () => {
+    await put('pear', { name: 'Pear' })
+    const full = await collection()
+    const head = await fetchWith({}, COLLECTION_URL, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+    expect(head.headers.get('ETag')).toBe(full.headers.get('ETag'))
+    expect(head.headers.get('Last-Modified')).toBe(full.headers.get('Last-Modified'))
+  })
+
+  it('answers a matching If-None-Match with 304 from its validator record, without listing the items', async () => {
+    await put('pear', { name: 'Pear' })
+    const etag = etagOf(await collection())
+    const { kv, calls } = observedKv((env as Env).ITEMS)
+
+    const response = await fetchWith({ ITEMS: kv }, COLLECTION_URL, { headers: { 'If-None-Match': etag } })
+
+    expect(response.status).toBe(304)
+    expect(response.headers.get('ETag')).toBe(etag)
+    expect(calls.operations).toEqual(['get:json'])
+  })
+
+  it('changes its ETag after a write, and a stale If-None-Match then gets the new collection', async () => {
+    await put('pear', { name: 'Pear' })
+    const before = etagOf(await collection())
+
+    await put('pear', { name: 'Ripe pear' })
+    const response = await collection({ 'If-None-Match': before })
+
+    expect(response.status).toBe(200)
+    expect(etagOf(response)).not.toBe(before)
+    expect(await response.json()).toEqual({ items: [{ id: 'pear', value: { name: 'Ripe pear' } }] })
+  })
+
+  it('keeps ETag and Last-Modified across reads and byte-identical re-PUTs', async () => {
+    await put('pear', { name: 'Pear' })
+    const first = await collection()
+    await sleep(1100)
+    await put('pear', { name: 'Pear' })
+    const second = await collection()
+
+    expect(etagOf(second)).toBe(etagOf(first))
+    expect(second.headers.get('Last-Modified')).toBe(first.headers.get('Last-Modified'))
+  })
+
+  it('moves Last-Modified to the time of the write that changed it, deletes included', async () => {
+    await put('pear', { name: 'Pear' })
+    await put('plum', { name: 'Plum' })
+    const first = await collection()
+    await sleep(1100)
+
+    // A delete changes the collection; Last-Modified becomes the time of the delete, not of the next read.
+    await request(itemUrl('plum'), { method: 'DELETE', headers: AUTH })
+    const deletedAt = Date.now()
+    await sleep(1100)
+    const second = await collection()
+
+    const firstModified = Date.parse(first.headers.get('Last-Modified') ?? '')
+    const secondModified = Date.parse(second.headers.get('Last-Modified') ?? '')
+    expect(etagOf(second)).not.toBe(etagOf(first))
+    expect(secondModified).toBeGreaterThan(firstModified)
+    expect(secondModified).toBeLessThanOrEqual(deletedAt)
+  })
+
+  it('answers 304 to If-Modified-Since at its Last-Modified', async () => {
+    await put('pear', { name: 'Pear' })
+    const lastModified = (await collection()).headers.get('Last-Modified') ?? ''
+    expect((await collection({ 'If-Modified-Since': lastModified })).status).toBe(304)
+  })
+
+  it('answers 405 with Allow to methods other than GET, HEAD and OPTIONS', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      const response = await request(COLLECTION_URL, { method, headers: AUTH })
+      expect(response.status, method).toBe(405)
+      expect(response.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
+    }
+  })
+})
