@@ -72,8 +72,11 @@ function serializeString(value: string): string {
 function serializeObject(value: object, ancestors: Set<object>, depth: number, replaced: boolean): string {
   if (depth >= MAX_NESTING_DEPTH) throw new NotJson(`nested deeper than ${MAX_NESTING_DEPTH}`)
   if (ancestors.has(value)) throw new NotJson('cycle: the value contains itself')
-  if ('toJSON' in value && typeof value.toJSON === 'function')
-    return serialize(value.toJSON(), ancestors, depth)
+  // As in JSON.stringify, toJSON applies once: what it returns is serialised as it is, even if it is the
+  // same object, so a toJSON returning `this` cannot recurse forever.
+  if (!replaced && 'toJSON' in value && typeof value.toJSON === 'function') {
+    return serialize(value.toJSON(), ancestors, depth, true)
+  }
   if (value instanceof Map || value instanceof Set) {
     throw new NotJson(`${value.constructor.name} is not a JSON value; convert it first`)
   }
