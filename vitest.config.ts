@@ -1,13 +1,26 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
-// Every test file runs inside workerd, with the bindings of wrangler.toml and Miniflare's local KV.
+// Every test runs inside workerd, with the bindings of wrangler.toml and Miniflare's local KV.
+const workers = () =>
+  cloudflareTest({
+    wrangler: { configPath: './wrangler.toml' },
+    miniflare: { bindings: { API_TOKEN: 'test-token' } },
+  })
+
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: { bindings: { API_TOKEN: 'test-token' } },
-    }),
-  ],
-  test: { include: ['test/**/*.test.ts'] },
+  test: {
+    projects: [
+      {
+        plugins: [workers()],
+        // The pure core keeps no state, so its files share one worker instead of starting one each.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+      },
+      {
+        plugins: [workers()],
+        // Each file gets a worker, and so a KV, of its own.
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
+      },
+    ],
+  },
 })

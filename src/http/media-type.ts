@@ -17,18 +17,41 @@ import { trimOptionalWhitespace } from './field-value.ts'
  */
 export function isJsonContentType(value: string | null): boolean {
   if (value === null) return false
-  const [essence = '', ...parameters] = value.split(';')
+  const [essence = '', ...parameters] = splitParameters(value)
   if (trimOptionalWhitespace(essence).toLowerCase() !== 'application/json') return false
   for (const parameter of parameters) {
     const separator = parameter.indexOf('=')
-    const name = trimOptionalWhitespace(
-      parameter.slice(0, separator === -1 ? undefined : separator),
-    ).toLowerCase()
-    if (name !== 'charset') continue
-    const charset = trimOptionalWhitespace(parameter.slice(separator + 1))
-      .replace(/^"(.*)"$/, '$1')
-      .toLowerCase()
+    if (separator === -1) continue
+    if (trimOptionalWhitespace(parameter.slice(0, separator)).toLowerCase() !== 'charset') continue
+    const charset = unquote(trimOptionalWhitespace(parameter.slice(separator + 1))).toLowerCase()
     if (charset !== 'utf-8' && charset !== 'utf8') return false
   }
   return true
+}
+
+// splitParameters splits at each ";" outside a quoted-string (RFC 9110 section 5.6.4), where a backslash
+// escapes the next character.
+function splitParameters(value: string): string[] {
+  const parts: string[] = []
+  let start = 0
+  let quoted = false
+  for (let index = 0; index < value.length; index++) {
+    const char = value[index]
+    if (quoted) {
+      if (char === '\\') index++
+      else if (char === '"') quoted = false
+    } else if (char === '"') {
+      quoted = true
+    } else if (char === ';') {
+      parts.push(value.slice(start, index))
+      start = index + 1
+    }
+  }
+  parts.push(value.slice(start))
+  return parts
+}
+
+function unquote(value: string): string {
+  if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value
+  return value.slice(1, -1).replace(/\\(.)/g, '$1')
 }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { notModified, RETAINED_304_HEADERS } from '../../src/http/not-modified.ts'
+
+// RFC 9110 section 15.4.5: the fields a 304 must carry when the 200 would have, plus Last-Modified.
+const MUST_RETAIN = ['Cache-Control', 'Content-Location', 'Date', 'ETag', 'Expires', 'Vary']
+
+const fullResponseHeaders = (): Headers =>
+  new Headers({
+    'Cache-Control': 'no-cache',
+    'Content-Location': '/api/items/apple',
+    Date: 'Sun, 06 Nov 1994 08:49:37 GMT',
+    ETag: '"RBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o"',
+    Expires: 'Sun, 06 Nov 1994 09:49:37 GMT',
+    'Last-Modified': 'Sat, 05 Nov 1994 08:49:37 GMT',
+    Vary: 'Accept-Encoding, Authorization',
+    'Content-Type': 'application/json',
+    'Content-Length': '2',
+    'Content-Encoding': 'gzip',
+    'Content-Language': 'en',
+    'X-Request-Id': 'abc-123',
+    'Set-Cookie': 'session=1',
+  })
+
+describe('RETAINED_304_HEADERS', () => {
+  it('lists the fields RFC 9110 section 15.4.5 requires, and Last-Modified', () => {
+    expect([...RETAINED_304_HEADERS].sort()).toEqual([...MUST_RETAIN, 'Last-Modified'].sort())
+  })
+})
+
+describe('notModified', () => {
+  it('answers 304 with no body', async () => {
+    const response = notModified(fullResponseHeaders())
+    expect(response.status).toBe(304)
+    expect(response.body).toBeNull()
+    expect(await response.text()).toBe('')
+  })
+
+  it('keeps exactly the retained fields, with their values', () => {
+    const source = fullResponseHeaders()
+    const response = notModified(source)
+    const kept = [...response.headers.keys()].sort()
+    expect(kept).toEqual([...MUST_RETAIN, 'Last-Modified'].map((name) => name.toLowerCase()).sort())
+    for (const name of [...MUST_RETAIN, 'Last-Modified']) {
+      expect(response.headers.get(name), name).toBe(source.get(name))
+    }
+  })
+
+  it.each(['Content-Type', 'Content-Encoding', 'Content-Language', 'X-Request-Id', 'Set-Cookie'])(
+    'drops %s',
+    (name) => {
+      expect(notModified(fullResponseHeaders()).headers.get(name)).toBeNull()
+    },
+  )
+
+  it('sends no Content-Length describing the unsent body', () => {
+    const length = notModified(fullResponseHeaders()).headers.get('Content-Length')
+    expect(length === null || length === '0').toBe(true)
+  })
+
+  it('keeps a Vary and Cache-Control that were sent as several field lines', () => {
+    const source = new Headers()
+    source.append('Vary', 'Accept-Encoding')
+    source.append('Vary', 'Authorization')
+    source.append('Cache-Control', 'private')
+    source.append('Cache-Control', 'max-age=0')
+    const response = notModified(source)
+    expect(response.headers.get('Vary')).toBe('Accept-Encoding, Authorization')
+    expect(response.headers.get('Cache-Control')).toBe('private, max-age=0')
+  })
+
+  it('adds no field the full response did not have', () => {
+    const response = notModified(new Headers({ ETag: '"a"', 'Content-Type': 'application/json' }))
+    expect([...response.headers.keys()]).toEqual(['etag'])
+    expect(response.headers.get('ETag')).toBe('"a"')
+  })
+
+  it('does not change the headers it was given', () => {
+    const source = fullResponseHeaders()
+    const before = [...source.entries()]
+    notModified(source)
+    expect([...source.entries()]).toEqual(before)
+  })
+})
