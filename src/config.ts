@@ -5,8 +5,11 @@
 import type { Env } from './env.ts'
 import type { WritePolicy } from './items/item-writes.ts'
 
-/** DEFAULT_MAX_BODY_BYTES is 1 MiB, well under KV's 25 MiB value limit. */
+/** DEFAULT_MAX_BODY_BYTES is 1 MiB, well under KV's value limit. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+
+/** KV_VALUE_LIMIT_BYTES is the largest value KV stores (25 MiB); no body limit may exceed it. */
+export const KV_VALUE_LIMIT_BYTES = 25 * 1_048_576
 
 /** Config is the API's settings. */
 export interface Config extends WritePolicy {
@@ -15,7 +18,8 @@ export interface Config extends WritePolicy {
 
 /**
  * readConfig turns the string variables of wrangler.toml into settings. A MAX_BODY_BYTES that is not a
- * positive whole number falls back to the default rather than disabling the limit.
+ * positive whole number falls back to the default rather than disabling the limit, and one above KV's value
+ * limit is lowered to it, so that every accepted item can be stored.
  *
  * @example readConfig({ ...env, REQUIRE_IF_MATCH: 'true' }).requireIfMatch // true
  */
@@ -23,7 +27,9 @@ export function readConfig(env: Env): Config {
   const maxBodyBytes = Number(env.MAX_BODY_BYTES)
   return {
     maxBodyBytes:
-      Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0 ? maxBodyBytes : DEFAULT_MAX_BODY_BYTES,
+      Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0
+        ? Math.min(maxBodyBytes, KV_VALUE_LIMIT_BYTES)
+        : DEFAULT_MAX_BODY_BYTES,
     requireIfMatch: env.REQUIRE_IF_MATCH === 'true',
     strictIfMatch: env.STRICT_IF_MATCH === 'true',
   }

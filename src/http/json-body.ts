@@ -8,7 +8,9 @@ import { HttpError } from './problem.ts'
 
 /**
  * parseJsonBody decodes a body as UTF-8 and parses it as JSON, throwing HttpError 400 with the reason when it
- * is not valid UTF-8 or not valid JSON. A leading byte order mark is ignored, as RFC 8259 allows.
+ * is not valid UTF-8 or not valid JSON, and 422 when an object repeats a member name: I-JSON (RFC 7493
+ * section 2.3) forbids that, canonical JSON (RFC 8785) requires I-JSON, and JSON.parse would silently keep
+ * the last value. A leading byte order mark is ignored, as RFC 8259 allows.
  *
  * @example parseJsonBody(new TextEncoder().encode('{"a":1}')) // { a: 1 }
  */
@@ -20,10 +22,52 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
     throw new HttpError(400, 'The request body is not valid UTF-8')
   }
   if (text.trim() === '') throw new HttpError(400, 'The request body is empty; send a JSON object')
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (error) {
     const reason = error instanceof SyntaxError ? `: ${error.message}` : ''
     throw new HttpError(400, `The request body is not valid JSON${reason}`)
   }
+  const duplicate = findDuplicateMemberName(text)
+  if (duplicate !== null) {
+    throw new HttpError(422, `The JSON repeats the member name ${JSON.stringify(duplicate)} in one object`)
+  }
+  return value
+}
+
+/**
+ * findDuplicateMemberName returns the first member name that an object in a valid JSON text repeats, or null.
+ * Names are compared after unescaping, so "a" and "\u0061" are the same name. One linear pass.
+ *
+ * @example findDuplicateMemberName('{"a":1,"b":{"a":2}}') // null
+ * @example findDuplicateMemberName('{"a":1,"\\u0061":2}') // 'a'
+ */
+export function findDuplicateMemberName(text: string): string | null {
+  // One frame per open object or array; an object's frame holds the names seen so far.
+  const frames: (Set<string> | null)[] = []
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (char === '{') frames.push(new Set())
+    else if (char === '[') frames.push(null)
+    else if (char === '}' || char === ']') frames.pop()
+    else if (char === '"') {
+      const start = index
+      for (index++; index < text.length && text[index] !== '"'; index++) if (text[index] === '\\') index++
+      const names = frames.at(-1)
+      if (!names || !isFollowedByColon(text, index + 1)) continue
+      const name = text.slice(start + 1, index).includes('\\')
+        ? JSON.parse(text.slice(start, index + 1))
+        : text.slice(start + 1, index)
+      if (names.has(name)) return name
+      names.add(name)
+    }
+  }
+  return null
+}
+
+function isFollowedByColon(text: string, from: number): boolean {
+  let index = from
+  while (text[index] === ' ' || text[index] === '\t' || text[index] === '\n' || text[index] === '\r') index++
+  return text[index] === ':'
 }

@@ -7,6 +7,20 @@
 
 import { HttpError } from './problem.ts'
 
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, `The request body exceeds the limit of ${limit} bytes`)
+}
+
+/**
+ * rejectDeclaredOverLimit throws HttpError 413 when the request's Content-Length exceeds `limit`, so that an
+ * oversized body is refused before anything is read, or any other work is done.
+ *
+ * @example rejectDeclaredOverLimit(request, 1_048_576)
+ */
+export function rejectDeclaredOverLimit(request: Request, limit: number): void {
+  if (Number(request.headers.get('Content-Length')) > limit) throw tooLarge(limit)
+}
+
 /**
  * readBodyWithLimit returns the request body's bytes, or throws HttpError 413 as soon as the declared
  * Content-Length, or the bytes actually received, exceed `limit`.
@@ -14,9 +28,7 @@ import { HttpError } from './problem.ts'
  * @example const bytes = await readBodyWithLimit(request, 1_048_576)
  */
 export async function readBodyWithLimit(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = () => new HttpError(413, `The request body exceeds the limit of ${limit} bytes`)
-  const declared = Number(request.headers.get('Content-Length') ?? Number.NaN)
-  if (declared > limit) throw tooLarge()
+  rejectDeclaredOverLimit(request, limit)
   if (request.body === null) return new Uint8Array(0)
 
   const reader = request.body.getReader()
@@ -28,7 +40,7 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
     received += value.byteLength
     if (received > limit) {
       await reader.cancel()
-      throw tooLarge()
+      throw tooLarge(limit)
     }
     chunks.push(value)
   }

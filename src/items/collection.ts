@@ -13,6 +13,7 @@
 import { contentETag } from '../http/content-etag.ts'
 import { formatHttpDate } from '../http/http-date.ts'
 import type { CollectionRecord, ItemStore, ItemValidators, ListedItem } from '../store/item-store.ts'
+import { nextLastModified } from './last-modified.ts'
 
 /** CollectionSnapshot is the collection as just computed: its bytes and their validators. */
 export interface CollectionSnapshot {
@@ -82,17 +83,22 @@ export async function computeCollection(
 const MARK_RETRY_DELAYS_MS = [1_000, 2_000, 4_000]
 
 /**
- * markCollectionChanged records that a write changed the items at `lastModified`, so the next GET computes
- * the collection again instead of answering 304 for a tag that is no longer current. The item write it
+ * markCollectionChanged records that a write changed the items, so the next GET computes the collection
+ * again instead of answering 304 for a tag that is no longer current. The mark carries the time of the
+ * change, moved past the record's previous one (see nextLastModified), and an id of its own, so that a GET
+ * refreshing the record can tell that a mark landed meanwhile even within the same second. The item write it
  * follows is already durable, so a failure here must not fail the request: it is logged and retried through
  * `defer` (the request's waitUntil).
  */
 export async function markCollectionChanged(
   store: ItemStore,
-  lastModified: string,
   defer: (work: Promise<unknown>) => void,
 ): Promise<void> {
-  const mark = () => store.putCollectionRecord({ etag: null, lastModified })
+  const mark = async () => {
+    const record = await store.getCollectionRecord()
+    const lastModified = await nextLastModified(record?.lastModified)
+    await store.putCollectionRecord({ etag: null, lastModified, change: crypto.randomUUID() })
+  }
   try {
     await mark()
   } catch (error) {
@@ -112,13 +118,13 @@ async function retry(work: () => Promise<void>, delays: readonly number[]): Prom
   }
 }
 
-// KV has no compare-and-set. Reading the record again just before writing narrows the window in which this
-// refresh could overwrite a newer "changed" mark to the time between two KV calls; writes through a Durable
-// Object (a later step) close it.
+// KV has no compare-and-set. Reading the record again just before writing, and comparing the marks' ids,
+// narrows the window in which this refresh could overwrite a newer mark to the time between its last two KV
+// calls; writes through a Durable Object (a later step) close it.
 async function refreshRecord(store: ItemStore, seen: CollectionRecord | null, validators: ItemValidators) {
   try {
     const latest = await store.getCollectionRecord()
-    if (latest?.etag !== seen?.etag || latest?.lastModified !== seen?.lastModified) return
+    if (latest?.etag !== seen?.etag || latest?.change !== seen?.change) return
     await store.putCollectionRecord(validators)
   } catch (error) {
     // The record is an optimisation; the next GET computes the collection again.

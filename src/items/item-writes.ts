@@ -6,10 +6,10 @@
  * atomic; this module is the seam where that happens, since it sees only the ItemStore interface.
  */
 
-import { formatHttpDate } from '../http/http-date.ts'
 import { type ConditionalHeaders, evaluatePreconditions } from '../http/preconditions.ts'
 import type { ItemStore, ItemValidators } from '../store/item-store.ts'
 import { markCollectionChanged } from './collection.ts'
+import { nextLastModified } from './last-modified.ts'
 
 /** WritePolicy holds the deployment's switches for conditional writes. */
 export interface WritePolicy {
@@ -19,12 +19,22 @@ export interface WritePolicy {
   readonly strictIfMatch: boolean
 }
 
-/** PutItem is a request to store `bytes` (canonical JSON, whose strong tag is `etag`) as item `id`. */
-export interface PutItem {
-  readonly id: string
+/** ItemContent is an item's canonical JSON bytes and their strong tag. */
+export interface ItemContent {
   readonly bytes: Uint8Array
   readonly etag: string
+}
+
+/** PutItem is a request to store the content of a PUT as item `id`. */
+export interface PutItem {
+  readonly id: string
   readonly conditions: ConditionalHeaders
+  /**
+   * Reads and canonicalises the request content, throwing when it is unacceptable. It is called only once
+   * the preconditions hold: RFC 9110 section 13.2.1 evaluates them just before the content is processed, so
+   * a stale If-Match gets 412 whatever the body holds.
+   */
+  readonly content: () => Promise<ItemContent>
 }
 
 /** DeleteItem is a request to delete item `id`. */
@@ -44,7 +54,11 @@ export type WriteRefusal =
 
 /** PutOutcome is what a PUT did; `unchanged` means the bytes were identical, so nothing was written. */
 export type PutOutcome =
-  | { readonly result: 'created' | 'replaced' | 'unchanged'; readonly validators: ItemValidators }
+  | {
+      readonly result: 'created' | 'replaced' | 'unchanged'
+      readonly validators: ItemValidators
+      readonly bytes: Uint8Array
+    }
   | WriteRefusal
 
 /** DeleteOutcome is what a DELETE did. */
@@ -61,22 +75,23 @@ function refusalOf(
   current: ItemValidators | null,
   policy: WritePolicy,
 ): WriteRefusal | null {
+  const outcome = evaluatePreconditions(method, conditions, current, { weakIfMatch: !policy.strictIfMatch })
+  // A 304 is only for GET and HEAD; for a write, a false If-None-Match is a failed precondition.
+  if (outcome.action === 'precondition-failed') {
+    return { result: 'precondition-failed', field: outcome.field, malformed: outcome.malformed }
+  }
   // Only a write that would change an existing item needs If-Match; creating one does not.
   if (policy.requireIfMatch && current !== null && conditions.ifMatch === null) {
     return { result: 'precondition-required' }
   }
-  const outcome = evaluatePreconditions(method, conditions, current, { weakIfMatch: !policy.strictIfMatch })
-  // A 304 is only for GET and HEAD; for a write, a false If-None-Match is a failed precondition.
-  return outcome.action === 'precondition-failed'
-    ? { result: 'precondition-failed', field: outcome.field, malformed: outcome.malformed }
-    : null
+  return null
 }
 
 /**
  * putItem creates or replaces an item if the request's preconditions hold. Storing bytes identical to the
  * current ones writes nothing, so neither the ETag nor Last-Modified moves.
  *
- * @example await putItem(store, { id: 'apple', bytes, etag, conditions }, policy, ctx.waitUntil) // { result: 'created', ... }
+ * @example await putItem(store, { id: 'apple', conditions, content }, policy, ctx.waitUntil) // { result: 'created', ... }
  */
 export async function putItem(
   store: ItemStore,
@@ -87,12 +102,13 @@ export async function putItem(
   const current = await store.getValidators(put.id)
   const refusal = refusalOf('PUT', put.conditions, current, policy)
   if (refusal) return refusal
-  if (current?.etag === put.etag) return { result: 'unchanged', validators: current }
+  const { bytes, etag } = await put.content()
+  if (current?.etag === etag) return { result: 'unchanged', validators: current, bytes }
 
-  const validators = { etag: put.etag, lastModified: formatHttpDate(Date.now() / 1000) }
-  await store.putItem(put.id, put.bytes, validators)
-  await markCollectionChanged(store, validators.lastModified, defer)
-  return { result: current ? 'replaced' : 'created', validators }
+  const validators = { etag, lastModified: await nextLastModified(current?.lastModified) }
+  await store.putItem(put.id, bytes, validators)
+  await markCollectionChanged(store, defer)
+  return { result: current ? 'replaced' : 'created', validators, bytes }
 }
 
 /**
@@ -113,6 +129,6 @@ export async function deleteItem(
   if (refusal) return refusal
 
   await store.deleteItem(remove.id)
-  await markCollectionChanged(store, formatHttpDate(Date.now() / 1000), defer)
+  await markCollectionChanged(store, defer)
   return { result: 'deleted' }
 }

@@ -18,10 +18,10 @@ import { isJsonContentType } from '../http/media-type.ts'
 import { notModified } from '../http/not-modified.ts'
 import { evaluatePreconditions, readConditionalHeaders } from '../http/preconditions.ts'
 import { HttpError } from '../http/problem.ts'
-import { readBodyWithLimit } from '../http/read-body.ts'
+import { readBodyWithLimit, rejectDeclaredOverLimit } from '../http/read-body.ts'
 import { computeCollection, currentCollectionValidators } from '../items/collection.ts'
 import { isItemId } from '../items/item-id.ts'
-import { deleteItem, isRefusal, putItem, type WriteRefusal } from '../items/item-writes.ts'
+import { deleteItem, type ItemContent, isRefusal, putItem, type WriteRefusal } from '../items/item-writes.ts'
 import { type ItemStore, KvItemStore } from '../store/item-store.ts'
 
 const ITEM_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'] as const
@@ -83,10 +83,35 @@ async function getCollection(c: Context<AppEnv>): Promise<Response> {
 }
 
 /**
- * readItemBody reads a PUT body and returns its canonical bytes: JSON (415 otherwise), within the size
- * limit (413), well-formed (400), an object (422) that canonical JSON can represent (422).
+ * readItemContent reads a PUT body and returns its canonical bytes and their tag: within the size limit
+ * (413), well-formed UTF-8 JSON (400), an object (422) that canonical JSON can represent (422), whose
+ * canonical form also fits the limit (413), so that whatever GET serves can be PUT back.
  */
-async function readItemBody(c: Context<AppEnv>, maxBodyBytes: number): Promise<Uint8Array> {
+async function readItemContent(c: Context<AppEnv>, maxBodyBytes: number): Promise<ItemContent> {
+  const value = parseJsonBody(await readBodyWithLimit(c.req.raw, maxBodyBytes))
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+    throw new HttpError(422, `An item must be a JSON object, not ${kind}`)
+  }
+  let bytes: Uint8Array
+  try {
+    bytes = new TextEncoder().encode(canonicalJson(value))
+  } catch (error) {
+    if (error instanceof CanonicalJsonError)
+      throw new HttpError(422, `The item cannot be stored: ${error.message}`)
+    throw error
+  }
+  if (bytes.byteLength > maxBodyBytes) {
+    throw new HttpError(
+      413,
+      `The item's canonical form is ${bytes.byteLength} bytes, over the limit of ${maxBodyBytes}`,
+    )
+  }
+  return { bytes, etag: await contentETag(bytes) }
+}
+
+/** requireJsonContent applies the checks that need no reading: the content's coding and media type (415). */
+function requireJsonContent(c: Context<AppEnv>): void {
   const encoding = c.req.header('Content-Encoding')
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     throw new HttpError(415, `Content-Encoding ${encoding} is not supported; send the body uncompressed`, {
@@ -96,23 +121,11 @@ async function readItemBody(c: Context<AppEnv>, maxBodyBytes: number): Promise<U
   if (!isJsonContentType(c.req.header('Content-Type') ?? null)) {
     throw new HttpError(415, 'Send the item as Content-Type: application/json')
   }
-  const value = parseJsonBody(await readBodyWithLimit(c.req.raw, maxBodyBytes))
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
-    throw new HttpError(422, `An item must be a JSON object, not ${kind}`)
-  }
-  try {
-    return new TextEncoder().encode(canonicalJson(value))
-  } catch (error) {
-    if (error instanceof CanonicalJsonError)
-      throw new HttpError(422, `The item cannot be stored: ${error.message}`)
-    throw error
-  }
 }
 
 function refuse(refusal: WriteRefusal, method: string): never {
   if (refusal.result === 'precondition-required') {
-    throw new HttpError(428, `${method} of an existing item needs If-Match with the item's current ETag`)
+    throw new HttpError(428, `${method} of an existing item needs If-Match (with the item's current ETag)`)
   }
   const reason = refusal.malformed ? 'is malformed' : 'does not hold for the current item'
   throw new HttpError(412, `${refusal.field} ${reason}; nothing was changed`)
@@ -122,17 +135,18 @@ function refuse(refusal: WriteRefusal, method: string): never {
 async function replaceItem(c: Context<AppEnv>): Promise<Response> {
   const id = itemIdOf(c)
   const config = readConfig(c.env)
-  const bytes = await readItemBody(c, config.maxBodyBytes)
-  const etag = await contentETag(bytes)
+  requireJsonContent(c)
+  rejectDeclaredOverLimit(c.req.raw, config.maxBodyBytes)
   const conditions = readConditionalHeaders(c.req.raw.headers)
-  const outcome = await putItem(storeOf(c), { id, bytes, etag, conditions }, config, deferTo(c))
+  const content = () => readItemContent(c, config.maxBodyBytes)
+  const outcome = await putItem(storeOf(c), { id, conditions, content }, config, deferTo(c))
   if (isRefusal(outcome)) refuse(outcome, 'PUT')
 
   // The body is the stored representation (Content-Location says so), so its validators are what GET serves.
   const headers = representationHeaders(outcome.validators, REVALIDATE)
   headers.set('Content-Location', itemPath(id))
   if (outcome.result === 'created') headers.set('Location', itemPath(id))
-  return new Response(bytes, { status: outcome.result === 'created' ? 201 : 200, headers })
+  return new Response(outcome.bytes, { status: outcome.result === 'created' ? 201 : 200, headers })
 }
 
 /** DELETE /api/items/:id: 204, or 404 when there is no such item. */

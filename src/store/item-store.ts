@@ -37,6 +37,8 @@ export interface ListedItem {
 export interface CollectionRecord {
   readonly etag: string | null
   readonly lastModified: string
+  /** On a stale record, an id unique to the write that marked it. */
+  readonly change?: string
 }
 
 /** ItemStore is what the API needs from storage. Every method throws StoreUnavailableError when KV fails. */
@@ -65,8 +67,27 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * StoreRateLimitedError says that KV refused a write for its rate (one write per second per key); the API
+ * answers 429 with Retry-After.
+ */
+export class StoreRateLimitedError extends StoreUnavailableError {
+  constructor(operation: string, cause: unknown) {
+    super(operation, cause)
+    this.name = 'StoreRateLimitedError'
+  }
+}
+
+// KV reports a refused write as an Error whose message carries the status, e.g. "KV PUT failed: 429 Too Many
+// Requests"; there is no error code to test instead.
+function isRateLimit(error: unknown): boolean {
+  return error instanceof Error && /\b429\b/.test(error.message)
+}
+
 // KV returns at most 1000 keys per list call; the cursor pages through the rest.
 const LIST_PAGE_SIZE = 1000
+// A bulk get reads up to 100 keys and counts as one of the 1000 KV operations a request may make.
+const BULK_GET_SIZE = 100
 
 function isItemValidators(metadata: unknown): metadata is ItemValidators {
   if (typeof metadata !== 'object' || metadata === null) return false
@@ -78,7 +99,9 @@ async function attempt<T>(operation: string, run: () => Promise<T>): Promise<T> 
   try {
     return await run()
   } catch (error) {
-    throw new StoreUnavailableError(operation, error)
+    throw isRateLimit(error)
+      ? new StoreRateLimitedError(operation, error)
+      : new StoreUnavailableError(operation, error)
   }
 }
 
@@ -138,14 +161,20 @@ export class KvItemStore implements ItemStore {
       cursor = page.list_complete ? undefined : page.cursor
     } while (cursor)
 
+    const batches: string[][] = []
+    for (let start = 0; start < ids.length; start += BULK_GET_SIZE)
+      batches.push(ids.slice(start, start + BULK_GET_SIZE))
     const values = await Promise.all(
-      ids.map((id) => attempt('get', () => this.#kv.get(itemKey(id), { type: 'arrayBuffer' }))),
+      batches.map((batch) => attempt('get', () => this.#kv.get(batch.map(itemKey), 'text'))),
     )
     // An item deleted between the listing and its read is simply not part of this collection.
-    return ids.flatMap((id, index) => {
-      const value = values[index]
-      return value ? [{ id, bytes: new Uint8Array(value) }] : []
-    })
+    const encoder = new TextEncoder()
+    return batches.flatMap((batch, index) =>
+      batch.flatMap((id) => {
+        const text = values[index]?.get(itemKey(id))
+        return typeof text === 'string' ? [{ id, bytes: encoder.encode(text) }] : []
+      }),
+    )
   }
 
   async getCollectionRecord(): Promise<CollectionRecord | null> {

@@ -1,4 +1,6 @@
+import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
+import type { Env } from '../../src/env.ts'
 import {
   AUTH,
   clearStore,
@@ -60,6 +62,14 @@ describe('bad request bodies', () => {
   })
 
   it.each([
+    ['plainly', '{"a":1,"a":2}'],
+    ['through an escape', '{"b":{"a":1,"\\u0061":2}}'],
+  ])('answers 422 to an object that repeats a member name %s (I-JSON)', async (_, body) => {
+    const problem = await expectProblem(await put('apple', body), 422)
+    expect(problem.detail).toContain('"a"')
+  })
+
+  it.each([
     ['text/plain', 'text/plain'],
     ['form data, as curl -d sends', 'application/x-www-form-urlencoded'],
     ['a non-UTF-8 charset', 'application/json; charset=iso-8859-1'],
@@ -112,6 +122,14 @@ describe('body size limit', () => {
     expect((await get('apple')).status).toBe(404)
   })
 
+  it('answers 413 when the canonical form outgrows the limit, so whatever GET serves can be PUT back', async () => {
+    // Each 1e20 (4 bytes) becomes 100000000000000000000 (21 bytes) in canonical form.
+    const body = JSON.stringify({ n: Array.from({ length: 150 }, () => 0) }).replaceAll('0', '1e20')
+    expect(body.length).toBeLessThan(1000)
+    await expectProblem(await fetchWith({ MAX_BODY_BYTES: '1000' }, itemUrl('apple'), putInit(body)), 413)
+    expect((await get('apple')).status).toBe(404)
+  })
+
   it('accepts a body of exactly MAX_BODY_BYTES', async () => {
     const body = JSON.stringify({ blob: 'x'.repeat(990) })
     const response = await fetchWith({ MAX_BODY_BYTES: String(body.length) }, itemUrl('apple'), putInit(body))
@@ -140,7 +158,9 @@ describe('routing', () => {
     expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS')
   })
 
-  it('answers 404 problem+json for unknown paths', async () => {
+  it('answers 404 problem+json for unknown paths, echoing only the start of a long one', async () => {
+    const long = await expectProblem(await request(`https://edge-etag.test/${'x'.repeat(20_000)}`), 404)
+    expect(String(long.detail).length).toBeLessThan(300)
     await expectProblem(await request('https://edge-etag.test/nothing/here'), 404)
     await expectProblem(await request('https://edge-etag.test/api/items/a/b'), 404)
   })
@@ -190,6 +210,24 @@ describe('hostile validators', () => {
 })
 
 describe('KV failures', () => {
+  it('answers 429 with Retry-After when KV refuses a write for its rate', async () => {
+    const kv = (env as Env).ITEMS
+    const limited = new Proxy(kv, {
+      get(target, property, receiver) {
+        if (property === 'put') {
+          return async () => {
+            throw new Error('KV PUT failed: 429 Too Many Requests')
+          }
+        }
+        const original = Reflect.get(target, property, receiver)
+        return typeof original === 'function' ? original.bind(target) : original
+      },
+    })
+    const response = await fetchWith({ ITEMS: limited }, itemUrl('apple'), putInit('{"a":1}'))
+    await expectProblem(response, 429)
+    expect(response.headers.get('Retry-After')).toBe('1')
+  })
+
   it.each([
     ['GET an item', 'GET', itemUrl('apple')],
     ['GET the collection', 'GET', 'https://edge-etag.test/api/items'],
@@ -227,6 +265,13 @@ describe('configuration', () => {
         428,
       )
       expect((await get('apple')).status).toBe(200)
+    })
+
+    it('answers 412, not 428, when a create-only PUT meets an existing item', async () => {
+      await put('apple', { v: 1 })
+      const init = putInit('{"v":2}')
+      init.headers = { ...AUTH, ...JSON_TYPE, 'If-None-Match': '*' }
+      await expectProblem(await fetchWith(required, itemUrl('apple'), init), 412)
     })
 
     it('still creates without If-Match, and replaces and deletes with it', async () => {

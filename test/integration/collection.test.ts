@@ -2,6 +2,8 @@ import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Env } from '../../src/env.ts'
 import { canonicalJson } from '../../src/http/canonical-json.ts'
+import { computeCollection } from '../../src/items/collection.ts'
+import { KvItemStore } from '../../src/store/item-store.ts'
 import {
   AUTH,
   COLLECTION_URL,
@@ -114,6 +116,27 @@ describe('GET /api/items', () => {
     expect(secondModified).toBeLessThanOrEqual(deletedAt)
   })
 
+  it('moves Last-Modified when two writes to different items fall in one second', async () => {
+    await put('pear', { name: 'Pear' })
+    const first = await collection()
+    await put('plum', { name: 'Plum' })
+    const second = await collection({ 'If-Modified-Since': first.headers.get('Last-Modified') ?? '' })
+
+    expect(second.status).toBe(200)
+    const firstModified = Date.parse(first.headers.get('Last-Modified') ?? '')
+    expect(Date.parse(second.headers.get('Last-Modified') ?? '')).toBeGreaterThan(firstModified)
+  })
+
+  it('reads the items in bulk: one list and one get per hundred items', async () => {
+    for (let index = 0; index < 120; index++)
+      await (env as Env).ITEMS.put(`item:${String(index).padStart(3, '0')}`, '{}')
+    const { kv, calls } = observedKv((env as Env).ITEMS)
+    const response = await fetchWith({ ITEMS: kv }, COLLECTION_URL)
+    expect(((await response.json()) as { items: unknown[] }).items).toHaveLength(120)
+    expect(calls.operations.filter((operation) => operation === 'get:text')).toHaveLength(2)
+    expect(calls.operations.filter((operation) => operation === 'list')).toHaveLength(1)
+  })
+
   it('answers 304 to If-Modified-Since at its Last-Modified', async () => {
     await put('pear', { name: 'Pear' })
     const lastModified = (await collection()).headers.get('Last-Modified') ?? ''
@@ -126,5 +149,34 @@ describe('GET /api/items', () => {
       expect(response.status, method).toBe(405)
       expect(response.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
     }
+  })
+})
+
+describe('the collection validator record', () => {
+  it('is not refreshed over a mark that landed, in the same second, while the collection was computed', async () => {
+    const store = new KvItemStore((env as Env).ITEMS)
+    await put('pear', { name: 'Pear' })
+    const seen = await store.getCollectionRecord()
+    expect(seen?.etag).toBeNull()
+    const mark = { etag: null, lastModified: seen?.lastModified ?? '', change: 'another-write' }
+
+    // Another write marks the collection changed, in the same second, just as the refresh reads the record.
+    const racing = new Proxy(store, {
+      get(target, property) {
+        if (property === 'getCollectionRecord') {
+          return async () => {
+            await target.putCollectionRecord(mark)
+            return target.getCollectionRecord()
+          }
+        }
+        const value = Reflect.get(target, property)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const deferred: Promise<unknown>[] = []
+    await computeCollection(racing, seen, (work) => deferred.push(work))
+    await Promise.all(deferred)
+
+    expect(await store.getCollectionRecord()).toEqual(mark)
   })
 })

@@ -69,6 +69,25 @@ describe('PUT /api/items/:id', () => {
     expect(Date.parse(changed.headers.get('Last-Modified') ?? '')).toBeGreaterThan(before)
   })
 
+  it('moves Last-Modified even when the bytes change twice within one second', async () => {
+    const first = await put('apple', { v: 1 })
+    const second = await put('apple', { v: 2 })
+    const firstModified = first.headers.get('Last-Modified') ?? ''
+    expect(Date.parse(second.headers.get('Last-Modified') ?? '')).toBeGreaterThan(Date.parse(firstModified))
+
+    // A write conditional on the first version's date must not overwrite the second version.
+    expect((await put('apple', { v: 3 }, { 'If-Unmodified-Since': firstModified })).status).toBe(412)
+    // A read conditional on the first version's date must get the second version, not a 304.
+    expect((await get('apple', { 'If-Modified-Since': firstModified })).status).toBe(200)
+  })
+
+  it('never sends a Last-Modified later than its Date', async () => {
+    await put('apple', { v: 1 })
+    const response = await put('apple', { v: 2 })
+    const date = Date.parse(response.headers.get('Date') ?? '')
+    expect(Date.parse(response.headers.get('Last-Modified') ?? '')).toBeLessThanOrEqual(date)
+  })
+
   it('hashes every byte of a body larger than 256 KiB', async () => {
     const text = JSON.stringify({ a: 'x'.repeat(300_000), z: 'end' })
     const created = await put('large', text)
@@ -104,6 +123,18 @@ describe('If-Match on writes', () => {
     async (header) => {
       expect((await put('ghost', { v: 1 }, { 'If-Match': header })).status).toBe(412)
       expect((await get('ghost')).status).toBe(404)
+    },
+  )
+
+  it.each([
+    ['malformed JSON', '{"v":'],
+    ['JSON that is not an object', '[1]'],
+  ])(
+    'answers 412, not 400 or 422, to a stale If-Match with %s (RFC 9110 section 13.2.1)',
+    async (_, body) => {
+      const stale = etagOf(await put('apple', { v: 1 }))
+      await put('apple', { v: 2 })
+      expect((await put('apple', body, { 'If-Match': stale })).status).toBe(412)
     },
   )
 

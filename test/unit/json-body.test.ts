@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseJsonBody } from '../../src/http/json-body.ts'
+import { findDuplicateMemberName, parseJsonBody } from '../../src/http/json-body.ts'
 import { HttpError } from '../../src/http/problem.ts'
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -71,5 +71,31 @@ describe('parseJsonBody', () => {
     ['only a byte order mark', Uint8Array.of(0xef, 0xbb, 0xbf)],
   ])('answers 400 to %s', (_label, bytes) => {
     expect(httpErrorOf(bytes).status).toBe(400)
+  })
+})
+
+describe('findDuplicateMemberName', () => {
+  it.each([
+    ['no objects', '[1,"a",true]', null],
+    ['distinct names', '{"a":1,"b":2}', null],
+    ['one name in sibling objects', '[{"a":1},{"a":2}]', null],
+    ['one name at two depths', '{"a":{"a":1}}', null],
+    ['a name equal to a value', '{"a":"a","b":"a"}', null],
+    ['an array of strings inside an object', '{"a":["a","a"]}', null],
+    ['a repeated name', '{"a":1,"a":2}', 'a'],
+    ['a repeated name after whitespace', '{ "x" : 1 ,\n "x"\t: 2 }', 'x'],
+    ['a repeat spelled with an escape', '{"a":1,"\\u0061":2}', 'a'],
+    ['a repeat in a nested object', '{"o":{"k":1,"k":2}}', 'k'],
+    ['escaped quotes inside a name', '{"a\\"b":1,"a\\"b":2}', 'a"b'],
+    ['the empty name twice', '{"":1,"":2}', ''],
+  ])('finds %s', (_, text, expected) => {
+    expect(() => JSON.parse(text)).not.toThrow()
+    expect(findDuplicateMemberName(text)).toBe(expected)
+  })
+
+  it('answers 422 through parseJsonBody', () => {
+    expect(() => parseJsonBody(new TextEncoder().encode('{"a":1,"a":2}'))).toThrow(
+      expect.objectContaining({ status: 422 }),
+    )
   })
 })
