@@ -12,11 +12,30 @@ const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const
 const LONG_DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
 
-// The three forms, case-sensitive as the grammar's %s"..." strings are. Day and month names are checked
-// against the lists above after matching, so the patterns stay simple and free of backtracking.
-const IMF_FIXDATE = /^([A-Za-z]{3}), (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/
-const RFC850_DATE = /^([A-Za-z]{6,9}), (\d{2})-([A-Za-z]{3})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/
-const ASCTIME_DATE = /^([A-Za-z]{3}) ([A-Za-z]{3}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/
+/**
+ * The three forms, case-sensitive as the grammar's %s"..." strings are. Day and month names are checked
+ * against the lists above after matching, so the patterns stay simple, anchored and free of backtracking.
+ */
+const FORMS = [
+  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+  {
+    pattern:
+      /^(?<dayName>[A-Za-z]{3}), (?<day>\d{2}) (?<month>[A-Za-z]{3}) (?<year>\d{4}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+    dayNames: DAY_NAMES,
+  },
+  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+  {
+    pattern:
+      /^(?<dayName>[A-Za-z]{6,9}), (?<day>\d{2})-(?<month>[A-Za-z]{3})-(?<year>\d{2}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+    dayNames: LONG_DAY_NAMES,
+  },
+  // asctime: Sun Nov  6 08:49:37 1994, the day as "SP DIGIT" or "2DIGIT"
+  {
+    pattern:
+      /^(?<dayName>[A-Za-z]{3}) (?<month>[A-Za-z]{3}) (?<day> [1-9]|\d{2}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) (?<year>\d{4})$/,
+    dayNames: DAY_NAMES,
+  },
+] as const
 
 interface DateParts {
   year: number
@@ -73,51 +92,20 @@ export function parseHttpDate(value: string, nowSeconds = Math.floor(Date.now() 
   // The longest form (RFC 850 with "Wednesday") has 33 characters; a 64 KB value is rejected unscanned.
   if (text.length > 33) return null
 
-  let match = IMF_FIXDATE.exec(text)
-  if (match) {
-    const [, dayName, day, month, year, hour, minute, second] = match
-    if (!DAY_NAMES.includes(dayName as (typeof DAY_NAMES)[number])) return null
+  for (const { pattern, dayNames } of FORMS) {
+    const parts = pattern.exec(text)?.groups
+    if (parts === undefined) continue
+    if (!(dayNames as readonly string[]).includes(parts.dayName ?? '')) return null
+    const year = parts.year ?? ''
     return toEpochSeconds({
-      year: Number(year),
-      month: monthIndex(month),
-      day: Number(day),
-      hour: Number(hour),
-      minute: Number(minute),
-      second: Number(second),
+      year: year.length === 2 ? expandTwoDigitYear(Number(year), nowSeconds) : Number(year),
+      month: monthIndex(parts.month),
+      day: Number(parts.day),
+      hour: Number(parts.hour),
+      minute: Number(parts.minute),
+      second: Number(parts.second),
     })
   }
-
-  match = RFC850_DATE.exec(text)
-  if (match) {
-    const [, dayName, day, month, year, hour, minute, second] = match
-    if (!LONG_DAY_NAMES.includes(dayName as (typeof LONG_DAY_NAMES)[number])) return null
-    return toEpochSeconds({
-      year: expandTwoDigitYear(Number(year), nowSeconds),
-      month: monthIndex(month),
-      day: Number(day),
-      hour: Number(hour),
-      minute: Number(minute),
-      second: Number(second),
-    })
-  }
-
-  match = ASCTIME_DATE.exec(text)
-  if (match) {
-    const [, dayName, month, day, hour, minute, second, year] = match
-    // The day is "SP DIGIT" or "2DIGIT"; a leading zero after a space, or a lone space, is not.
-    if (!DAY_NAMES.includes(dayName as (typeof DAY_NAMES)[number]) || !/^( [1-9]|\d\d)$/.test(day ?? '')) {
-      return null
-    }
-    return toEpochSeconds({
-      year: Number(year),
-      month: monthIndex(month),
-      day: Number(day),
-      hour: Number(hour),
-      minute: Number(minute),
-      second: Number(second),
-    })
-  }
-
   return null
 }
 
