@@ -5,7 +5,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { HttpError, problemResponse } from './http/problem.ts'
-import { StoreRateLimitedError, StoreUnavailableError } from './store/item-store.ts'
+import { StoreUnavailableError } from './store/item-store.ts'
 
 /** STORE_RETRY_AFTER_SECONDS is the Retry-After of a 503 caused by KV failing. */
 export const STORE_RETRY_AFTER_SECONDS = 5
@@ -16,11 +16,6 @@ export const STORE_RETRY_AFTER_SECONDS = 5
  */
 export const renderError: ErrorHandler = (error, c) => {
   if (error instanceof HttpError) return problemResponse(error.status, error.message, { ...error.headers })
-  if (error instanceof StoreRateLimitedError) {
-    return problemResponse(429, 'This item was written less than a second ago; retry shortly', {
-      'Retry-After': '1',
-    })
-  }
   if (error instanceof StoreUnavailableError) {
     console.error(`${c.req.method} ${c.req.path}: ${error.message}`, error.cause)
     return problemResponse(503, 'The item store is unavailable; retry shortly', {

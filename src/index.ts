@@ -17,3 +17,4 @@ app.notFound(renderNotFound)
 app.onError(renderError)
 
 export default app
+export { ItemWriter } from './writes/item-writer.ts'

@@ -79,43 +79,17 @@ export async function computeCollection(
   return { bytes, validators }
 }
 
-/** Delays before retrying a failed "changed" mark; KV refuses more than one write per second to a key. */
-const MARK_RETRY_DELAYS_MS = [1_000, 2_000, 4_000]
-
 /**
  * markCollectionChanged records that a write changed the items, so the next GET computes the collection
  * again instead of answering 304 for a tag that is no longer current. The mark carries the time of the
  * change, moved past the record's previous one (see nextLastModified), and an id of its own, so that a GET
- * refreshing the record can tell that a mark landed meanwhile even within the same second. The item write it
- * follows is already durable, so a failure here must not fail the request: it is logged and retried through
- * `defer` (the request's waitUntil).
+ * refreshing the record can tell that a mark landed meanwhile even within the same second. It throws when KV
+ * fails; the ItemWriter that publishes the change retries it.
  */
-export async function markCollectionChanged(
-  store: ItemStore,
-  defer: (work: Promise<unknown>) => void,
-): Promise<void> {
-  const mark = async () => {
-    const record = await store.getCollectionRecord()
-    const lastModified = await nextLastModified(record?.lastModified)
-    await store.putCollectionRecord({ etag: null, lastModified, change: crypto.randomUUID() })
-  }
-  try {
-    await mark()
-  } catch (error) {
-    console.warn('collection: could not mark the collection changed; retrying', error)
-    defer(retry(mark, MARK_RETRY_DELAYS_MS))
-  }
-}
-
-async function retry(work: () => Promise<void>, delays: readonly number[]): Promise<void> {
-  for (const delay of delays) {
-    await new Promise((resolve) => setTimeout(resolve, delay))
-    try {
-      return await work()
-    } catch (error) {
-      console.warn('collection: retry failed', error)
-    }
-  }
+export async function markCollectionChanged(store: ItemStore): Promise<void> {
+  const record = await store.getCollectionRecord()
+  const lastModified = await nextLastModified(record?.lastModified)
+  await store.putCollectionRecord({ etag: null, lastModified, change: crypto.randomUUID() })
 }
 
 // KV has no compare-and-set. Reading the record again just before writing, and comparing the marks' ids,

@@ -1,16 +1,24 @@
 /**
  * Conditional writes of items: evaluate the request's preconditions against the current item, then commit.
  *
- * This is a read-check-write on KV, which has no compare-and-set: two writes that race on one item can both
- * pass their If-Match. Routing writes through a Durable Object (a later step) makes the check and the commit
- * atomic; this module is the seam where that happens, since it sees only the ItemStore interface.
+ * The check and the commit are atomic only if nothing else writes the item in between: the caller runs these
+ * functions one at a time per item (the ItemWriter Durable Object does), against the item's authoritative
+ * state, never against KV, which has no compare-and-set.
  */
 
 import { type ConditionalHeaders, evaluatePreconditions } from '../http/preconditions.ts'
-import type { ItemStore, ItemValidators } from '../store/item-store.ts'
-import { markCollectionChanged } from './collection.ts'
+import type { ItemValidators } from '../store/item-store.ts'
 import { nextLastModified } from './last-modified.ts'
 
+/** ItemRecords is the authoritative state writes are checked against and committed to. */
+export interface ItemRecords {
+  /** getValidators returns the item's current validators; null when there is no such item. */
+  getValidators(id: string): Promise<ItemValidators | null>
+  /** commitPut stores the item's new bytes and validators, durably, before it returns. */
+  commitPut(id: string, bytes: Uint8Array, validators: ItemValidators): Promise<void>
+  /** commitDelete removes the item, durably, before it returns. */
+  commitDelete(id: string): Promise<void>
+}
 /** WritePolicy holds the deployment's switches for conditional writes. */
 export interface WritePolicy {
   /** Answer 428 to a replacing PUT or a DELETE without If-Match (RFC 6585 section 3). */
@@ -65,11 +73,18 @@ export type PutOutcome =
 export type DeleteOutcome = { readonly result: 'deleted' | 'not-found' } | WriteRefusal
 
 /** isRefusal reports whether a write outcome is a refusal, which changed nothing. */
-export function isRefusal(outcome: PutOutcome | DeleteOutcome): outcome is WriteRefusal {
-  return outcome.result === 'precondition-failed' || outcome.result === 'precondition-required'
+export function isRefusal(
+  outcome: PutOutcome | DeleteOutcome | WriteRefusal | null,
+): outcome is WriteRefusal {
+  return outcome?.result === 'precondition-failed' || outcome?.result === 'precondition-required'
 }
 
-function refusalOf(
+/**
+ * refusalOf returns why a write must not proceed (412 or 428), or null when its preconditions hold.
+ *
+ * @example refusalOf('PUT', conditions, current, policy) // { result: 'precondition-failed', field: 'If-Match', ... }
+ */
+export function refusalOf(
   method: 'PUT' | 'DELETE',
   conditions: ConditionalHeaders,
   current: ItemValidators | null,
@@ -91,23 +106,17 @@ function refusalOf(
  * putItem creates or replaces an item if the request's preconditions hold. Storing bytes identical to the
  * current ones writes nothing, so neither the ETag nor Last-Modified moves.
  *
- * @example await putItem(store, { id: 'apple', conditions, content }, policy, ctx.waitUntil) // { result: 'created', ... }
+ * @example await putItem(records, { id: 'apple', conditions, content }, policy) // { result: 'created', ... }
  */
-export async function putItem(
-  store: ItemStore,
-  put: PutItem,
-  policy: WritePolicy,
-  defer: (work: Promise<unknown>) => void,
-): Promise<PutOutcome> {
-  const current = await store.getValidators(put.id)
+export async function putItem(records: ItemRecords, put: PutItem, policy: WritePolicy): Promise<PutOutcome> {
+  const current = await records.getValidators(put.id)
   const refusal = refusalOf('PUT', put.conditions, current, policy)
   if (refusal) return refusal
   const { bytes, etag } = await put.content()
   if (current?.etag === etag) return { result: 'unchanged', validators: current, bytes }
 
   const validators = { etag, lastModified: await nextLastModified(current?.lastModified) }
-  await store.putItem(put.id, bytes, validators)
-  await markCollectionChanged(store, defer)
+  await records.commitPut(put.id, bytes, validators)
   return { result: current ? 'replaced' : 'created', validators, bytes }
 }
 
@@ -115,20 +124,18 @@ export async function putItem(
  * deleteItem deletes an item if the request's preconditions hold. A missing item is `not-found` whatever the
  * preconditions say: RFC 9110 section 13.2.1 evaluates them only when the unconditional answer would be 2xx.
  *
- * @example await deleteItem(store, { id: 'apple', conditions }, policy, ctx.waitUntil) // { result: 'deleted' }
+ * @example await deleteItem(records, { id: 'apple', conditions }, policy) // { result: 'deleted' }
  */
 export async function deleteItem(
-  store: ItemStore,
+  records: ItemRecords,
   remove: DeleteItem,
   policy: WritePolicy,
-  defer: (work: Promise<unknown>) => void,
 ): Promise<DeleteOutcome> {
-  const current = await store.getValidators(remove.id)
+  const current = await records.getValidators(remove.id)
   if (current === null) return { result: 'not-found' }
   const refusal = refusalOf('DELETE', remove.conditions, current, policy)
   if (refusal) return refusal
 
-  await store.deleteItem(remove.id)
-  await markCollectionChanged(store, defer)
+  await records.commitDelete(remove.id)
   return { result: 'deleted' }
 }

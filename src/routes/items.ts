@@ -21,8 +21,9 @@ import { HttpError } from '../http/problem.ts'
 import { readBodyWithLimit, rejectDeclaredOverLimit } from '../http/read-body.ts'
 import { computeCollection, currentCollectionValidators } from '../items/collection.ts'
 import { isItemId } from '../items/item-id.ts'
-import { deleteItem, type ItemContent, isRefusal, putItem, type WriteRefusal } from '../items/item-writes.ts'
+import { type ItemContent, isRefusal, type WritePolicy, type WriteRefusal } from '../items/item-writes.ts'
 import { type ItemStore, KvItemStore } from '../store/item-store.ts'
+import { itemWriterFor } from '../writes/item-writer.ts'
 
 const ITEM_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'] as const
 const COLLECTION_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const
@@ -131,15 +132,52 @@ function refuse(refusal: WriteRefusal, method: string): never {
   throw new HttpError(412, `${refusal.field} ${reason}; nothing was changed`)
 }
 
+/** WRITER_RETRY_AFTER_SECONDS is the Retry-After of a 503 caused by the item's writer failing. */
+const WRITER_RETRY_AFTER_SECONDS = 5
+
+/**
+ * callWriter runs one call to the item's ItemWriter. If the object is unreachable or fails, nothing was
+ * committed (a commit is one transactional storage write), so the answer is 503 with Retry-After.
+ */
+async function callWriter<T>(c: Context<AppEnv>, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    console.error(`${c.req.method} ${c.req.path}: the item writer failed`, error)
+    throw new HttpError(503, 'The item could not be written; retry shortly', {
+      'Retry-After': String(WRITER_RETRY_AFTER_SECONDS),
+    })
+  }
+}
+
+function writePolicyOf(c: Context<AppEnv>): WritePolicy {
+  const { requireIfMatch, strictIfMatch } = readConfig(c.env)
+  return { requireIfMatch, strictIfMatch }
+}
+
 /** PUT /api/items/:id: create (201) or replace (200) an item; the response carries what GET will serve. */
 async function replaceItem(c: Context<AppEnv>): Promise<Response> {
   const id = itemIdOf(c)
-  const config = readConfig(c.env)
+  const { maxBodyBytes } = readConfig(c.env)
+  const policy = writePolicyOf(c)
   requireJsonContent(c)
-  rejectDeclaredOverLimit(c.req.raw, config.maxBodyBytes)
+  rejectDeclaredOverLimit(c.req.raw, maxBodyBytes)
   const conditions = readConditionalHeaders(c.req.raw.headers)
-  const content = () => readItemContent(c, config.maxBodyBytes)
-  const outcome = await putItem(storeOf(c), { id, conditions, content }, config, deferTo(c))
+  const writer = itemWriterFor(c.env, id)
+
+  let content: ItemContent
+  try {
+    content = await readItemContent(c, maxBodyBytes)
+  } catch (error) {
+    // RFC 9110 section 13.2.1: preconditions are evaluated before the content is processed, so a failed one
+    // is the answer even when the content is unusable too.
+    if (error instanceof HttpError) {
+      const refusal = await callWriter(c, () => writer.refusal(id, conditions, policy))
+      if (isRefusal(refusal)) refuse(refusal, 'PUT')
+    }
+    throw error
+  }
+  const outcome = await callWriter(c, () => writer.put(id, content, conditions, policy))
   if (isRefusal(outcome)) refuse(outcome, 'PUT')
 
   // The body is the stored representation (Content-Location says so), so its validators are what GET serves.
@@ -153,7 +191,8 @@ async function replaceItem(c: Context<AppEnv>): Promise<Response> {
 async function removeItem(c: Context<AppEnv>): Promise<Response> {
   const id = itemIdOf(c)
   const conditions = readConditionalHeaders(c.req.raw.headers)
-  const outcome = await deleteItem(storeOf(c), { id, conditions }, readConfig(c.env), deferTo(c))
+  const writer = itemWriterFor(c.env, id)
+  const outcome = await callWriter(c, () => writer.remove(id, conditions, writePolicyOf(c)))
   if (outcome.result === 'not-found') throw new HttpError(404, `No item has the id "${id}"`)
   if (isRefusal(outcome)) refuse(outcome, 'DELETE')
   return new Response(null, { status: 204 })

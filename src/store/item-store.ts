@@ -67,23 +67,6 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/**
- * StoreRateLimitedError says that KV refused a write for its rate (one write per second per key); the API
- * answers 429 with Retry-After.
- */
-export class StoreRateLimitedError extends StoreUnavailableError {
-  constructor(operation: string, cause: unknown) {
-    super(operation, cause)
-    this.name = 'StoreRateLimitedError'
-  }
-}
-
-// KV reports a refused write as an Error whose message carries the status, e.g. "KV PUT failed: 429 Too Many
-// Requests"; there is no error code to test instead.
-function isRateLimit(error: unknown): boolean {
-  return error instanceof Error && /\b429\b/.test(error.message)
-}
-
 // KV returns at most 1000 keys per list call; the cursor pages through the rest.
 const LIST_PAGE_SIZE = 1000
 // A bulk get reads up to 100 keys and counts as one of the 1000 KV operations a request may make.
@@ -99,9 +82,7 @@ async function attempt<T>(operation: string, run: () => Promise<T>): Promise<T> 
   try {
     return await run()
   } catch (error) {
-    throw isRateLimit(error)
-      ? new StoreRateLimitedError(operation, error)
-      : new StoreUnavailableError(operation, error)
+    throw new StoreUnavailableError(operation, error)
   }
 }
 

@@ -2,7 +2,14 @@
  * Helpers for integration tests: real Requests into the worker running in workerd, with local KV.
  */
 
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  env,
+  listDurableObjectIds,
+  runInDurableObject,
+  SELF,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import type { Env } from '../../src/env.ts'
 import worker from '../../src/index.ts'
 
@@ -122,11 +129,20 @@ export function failingKv(): KVNamespace {
   return { get: fail, getWithMetadata: fail, put: fail, delete: fail, list: fail } as unknown as KVNamespace
 }
 
-/** clearStore deletes every key of the local KV; each test file has storage of its own. */
+/**
+ * clearStore empties the local KV and every item writer's storage, so each test starts from nothing; each
+ * test file has storage of its own.
+ */
 export async function clearStore(): Promise<void> {
-  const kv = (env as Env).ITEMS
+  const { ITEMS: kv, ITEM_WRITER: writers } = env as Env
   const { keys } = await kv.list()
   await Promise.all(keys.map((key) => kv.delete(key.name)))
+  for (const id of await listDurableObjectIds(writers)) {
+    await runInDurableObject(writers.get(id), async (_, state) => {
+      await state.storage.deleteAlarm()
+      await state.storage.deleteAll()
+    })
+  }
 }
 
 /** sleep waits, for tests that need Last-Modified (one-second resolution) to be able to move. */

@@ -1,0 +1,213 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Env } from '../../src/env.ts'
+import { type ItemStore, KvItemStore } from '../../src/store/item-store.ts'
+import type { ItemWriter } from '../../src/writes/item-writer.ts'
+import {
+  AUTH,
+  COLLECTION_URL,
+  clearStore,
+  etagOf,
+  fetchWith,
+  get,
+  itemUrl,
+  JSON_TYPE,
+  put,
+  request,
+  sleep,
+} from './api.ts'
+
+beforeEach(clearStore)
+
+const writers = () => (env as Env).ITEM_WRITER
+
+/** withPublisher swaps the KV publisher of item `id`'s writer, as a test double for KV failing. */
+async function withPublisher(id: string, publisher: (real: ItemStore) => ItemStore): Promise<void> {
+  await runInDurableObject(writers().getByName(id), (instance: ItemWriter) => {
+    instance.publisher = publisher(new KvItemStore((env as Env).ITEMS))
+  })
+}
+
+/** failingOn returns a store whose named operations throw, as KV does when it refuses or fails. */
+function failingOn(real: ItemStore, operations: readonly (keyof ItemStore)[], message: string): ItemStore {
+  return new Proxy(real, {
+    get(target, property) {
+      if (operations.includes(property as keyof ItemStore)) {
+        return async () => {
+          throw new Error(message)
+        }
+      }
+      const value = Reflect.get(target, property)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+describe('concurrent conditional writes', () => {
+  it('lets exactly one of 50 concurrent PUTs with the current If-Match succeed, 10 rounds running', async () => {
+    let etag = etagOf(await put('hot', { round: 0 }))
+    for (let round = 1; round <= 10; round++) {
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, writer) => put('hot', { round, writer }, { 'If-Match': etag })),
+      )
+      const statuses = responses.map((response) => response.status)
+      const winners = responses.filter((response) => response.ok)
+
+      expect(winners, `round ${round}: ${statuses.join(',')}`).toHaveLength(1)
+      expect(statuses.filter((status) => status === 412)).toHaveLength(49)
+      // The stored item is the body of the one that succeeded.
+      const winner = winners[0] as Response
+      const stored = await get('hot')
+      expect(await stored.text()).toBe(await winner.text())
+      etag = etagOf(winner)
+      expect(etagOf(stored)).toBe(etag)
+    }
+  }, 60_000)
+
+  it('lets exactly one of 50 concurrent If-None-Match: * creates of one id succeed', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, writer) => put('fresh', { writer }, { 'If-None-Match': '*' })),
+    )
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1)
+    expect(statuses.filter((status) => status === 412)).toHaveLength(49)
+  })
+})
+
+describe('publication to KV', () => {
+  it('acknowledges a write whose publication fails, and converges when KV recovers', async () => {
+    await withPublisher('apple', (real) =>
+      failingOn(real, ['putItem'], 'KV PUT failed: 503 Service Unavailable'),
+    )
+
+    // The write is committed in the writer, so it is acknowledged, once.
+    const created = await put('apple', { v: 1 })
+    expect(created.status).toBe(201)
+    expect((await get('apple')).status).toBe(404)
+
+    // KV recovers; the writer's alarm publishes what it committed.
+    await withPublisher('apple', (real) => real)
+    expect(await runDurableObjectAlarm(writers().getByName('apple'))).toBe(true)
+    const read = await get('apple')
+    expect(read.status).toBe(200)
+    expect(etagOf(read)).toBe(etagOf(created))
+    expect(await read.json()).toEqual({ v: 1 })
+  })
+
+  it('retries a collection mark that failed after the item was published', async () => {
+    await put('pear', { v: 1 })
+    const before = etagOf(await fetchWith({}, COLLECTION_URL))
+    await withPublisher('pear', (real) => failingOn(real, ['putCollectionRecord'], 'KV PUT failed: 429'))
+    await put('pear', { v: 2 })
+
+    await withPublisher('pear', (real) => real)
+    await runDurableObjectAlarm(writers().getByName('pear'))
+    const after = await fetchWith({}, COLLECTION_URL, {
+      headers: { 'If-None-Match': before },
+    })
+    expect(after.status).toBe(200)
+  })
+
+  it('writes a hot item to KV at most once per second, without errors', async () => {
+    const published: number[] = []
+    await withPublisher(
+      'hot',
+      (real) =>
+        new Proxy(real, {
+          get(target, property) {
+            const value = Reflect.get(target, property)
+            if (property !== 'putItem' || typeof value !== 'function') {
+              return typeof value === 'function' ? value.bind(target) : value
+            }
+            return (...args: Parameters<ItemStore['putItem']>) => {
+              published.push(Date.now())
+              return target.putItem(...args)
+            }
+          },
+        }),
+    )
+    for (let version = 1; version <= 4; version++) expect((await put('hot', { version })).ok).toBe(true)
+
+    expect(published).toHaveLength(4)
+    const gaps = published.slice(1).map((time, index) => time - (published[index] ?? 0))
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(990)
+    expect(await (await get('hot')).json()).toEqual({ version: 4 })
+  })
+})
+
+describe('a failing writer', () => {
+  const unavailable = {
+    getByName: () => ({
+      put: () => Promise.reject(new Error('Durable Object reset because its code was updated.')),
+      remove: () => Promise.reject(new Error('Network connection lost.')),
+      refusal: () => Promise.reject(new Error('Network connection lost.')),
+    }),
+  } as unknown as Env['ITEM_WRITER']
+
+  it.each([
+    ['PUT', { method: 'PUT', headers: { ...AUTH, ...JSON_TYPE }, body: '{"v":2}' }],
+    ['DELETE', { method: 'DELETE', headers: AUTH }],
+  ])('answers %s with 503 and Retry-After, and changes nothing', async (_, init) => {
+    await put('apple', { v: 1 })
+    const before = await (await get('apple')).text()
+
+    const response = await fetchWith({ ITEM_WRITER: unavailable }, itemUrl('apple'), init)
+
+    expect(response.status).toBe(503)
+    expect(response.headers.get('Retry-After')).toMatch(/^\d+$/)
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+    expect(await (await get('apple')).text()).toBe(before)
+  })
+})
+
+describe('a bounded mixed load', () => {
+  it('serves no 5xx, and ends with every item at its last acknowledged write', async () => {
+    const ids = ['a', 'b', 'c', 'd']
+    const acknowledged = new Map<string, { etag: string; lastModified: number }>()
+    for (const id of ids) {
+      const created = await put(id, { id, n: 0 })
+      acknowledged.set(id, {
+        etag: etagOf(created),
+        lastModified: Date.parse(created.headers.get('Last-Modified') ?? ''),
+      })
+    }
+    const statuses = new Map<number, number>()
+    const deadline = Date.now() + 8_000
+    let requests = 0
+
+    // 24 connections; about one request in twenty is a PUT carrying the If-Match it last saw.
+    await Promise.all(
+      Array.from({ length: 24 }, async (_, connection) => {
+        let n = 0
+        while (Date.now() < deadline) {
+          const id = ids[(connection + n) % ids.length] as string
+          n++
+          requests++
+          let response: Response
+          if (requests % 20 === 0) {
+            const seen = etagOf(await get(id))
+            response = await put(id, { id, n, connection }, { 'If-Match': seen })
+            if (response.ok) {
+              const lastModified = Date.parse(response.headers.get('Last-Modified') ?? '')
+              const previous = acknowledged.get(id)
+              // Last-Modified moves on every change of an item, so the latest acknowledgement has the latest one.
+              if (!previous || lastModified > previous.lastModified) {
+                acknowledged.set(id, { etag: etagOf(response), lastModified })
+              }
+            }
+          } else {
+            response = await request(itemUrl(id), n % 3 === 0 ? {} : { headers: { 'If-None-Match': '"x"' } })
+          }
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+          await response.arrayBuffer()
+        }
+      }),
+    )
+
+    const serverErrors = [...statuses].filter(([status]) => status >= 500)
+    expect(serverErrors, JSON.stringify([...statuses])).toEqual([])
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(100)
+    await sleep(1_100)
+    for (const id of ids) expect(etagOf(await get(id)), id).toBe(acknowledged.get(id)?.etag)
+  }, 60_000)
+})
