@@ -18,8 +18,9 @@ export default defineConfig({
       },
       {
         plugins: [workers()],
-        // Each file gets a worker, and so a KV, of its own.
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
+        // Each file gets a worker, and so a KV, of its own. Writes to one item within a second wait for the
+        // next (Last-Modified must move), so a test of several writes takes seconds on a loaded machine.
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 },
       },
     ],
   },

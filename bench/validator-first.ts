@@ -8,14 +8,12 @@
  * Usage: npm run bench            (BENCH_SECONDS=5 BENCH_ROUNDS=3 by default)
  */
 
-import { spawnSync } from 'node:child_process'
 import autocannon from 'autocannon'
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
+import { buildBundle, percentile, putItem, startWorker } from './local-worker.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = 8
-const TOKEN = 'bench-token'
 
 interface Scenario {
   name: string
@@ -31,15 +29,6 @@ interface Sample {
   non2xx3xx: number
 }
 
-function build(): void {
-  const result = spawnSync('wrangler', ['deploy', '--dry-run', '--outdir', 'dist'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    shell: process.platform === 'win32',
-  })
-  if (result.status !== 0) throw new Error('wrangler deploy --dry-run failed')
-}
-
 /** itemOfSize returns a JSON object whose canonical form is about `bytes` long. */
 function itemOfSize(bytes: number): object {
   const rows = Array.from({ length: Math.max(1, Math.floor(bytes / 100)) }, (_, index) => ({
@@ -51,11 +40,7 @@ function itemOfSize(bytes: number): object {
 }
 
 async function seed(base: URL, id: string, bytes: number): Promise<string> {
-  const response = await fetch(new URL(`/api/items/${id}`, base), {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(itemOfSize(bytes)),
-  })
+  const response = await putItem(base, id, itemOfSize(bytes))
   const etag = response.headers.get('ETag')
   if (!response.ok || etag === null) throw new Error(`seeding ${id} failed: ${response.status}`)
   console.log(`seeded ${id}: ${(await response.arrayBuffer()).byteLength} bytes`)
@@ -79,8 +64,7 @@ async function measure(base: URL, scenario: Scenario, etag: string): Promise<Sam
 }
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? 0
+  return percentile(values, 50)
 }
 
 const scenarios: Scenario[] = [
@@ -90,22 +74,9 @@ const scenarios: Scenario[] = [
   { name: 'item 1 MB, 304', path: '/api/items/large', conditional: true },
 ]
 
-build()
-// Miniflare 5 takes per-worker configs; convertV4MiniflareOptions builds them from the classic flat options.
-const miniflare = new Miniflare(
-  convertV4MiniflareOptions({
-    host: '127.0.0.1',
-    port: 0,
-    modules: true,
-    scriptPath: 'dist/index.js',
-    compatibilityDate: '2026-11-01',
-    compatibilityFlags: ['nodejs_compat'],
-    kvNamespaces: { ITEMS: 'bench-items' },
-    bindings: { API_TOKEN: TOKEN, MAX_BODY_BYTES: String(4 * 1024 * 1024) },
-  }),
-)
+const worker = await startWorker(buildBundle())
 try {
-  const base = await miniflare.ready
+  const base = worker.url
   const etags: Record<string, string> = {
     '/api/items/small': await seed(base, 'small', 1_000),
     '/api/items/large': await seed(base, 'large', 1_000_000),
@@ -134,5 +105,5 @@ try {
     )
   }
 } finally {
-  await miniflare.dispose()
+  await worker.stop()
 }

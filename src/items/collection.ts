@@ -11,9 +11,8 @@
  */
 
 import { contentETag } from '../http/content-etag.ts'
-import { formatHttpDate } from '../http/http-date.ts'
+import { formatHttpDate, parseHttpDate } from '../http/http-date.ts'
 import type { CollectionRecord, ItemStore, ItemValidators, ListedItem } from '../store/item-store.ts'
-import { nextLastModified } from './last-modified.ts'
 
 /** CollectionSnapshot is the collection as just computed: its bytes and their validators. */
 export interface CollectionSnapshot {
@@ -81,15 +80,24 @@ export async function computeCollection(
 
 /**
  * markCollectionChanged records that a write changed the items, so the next GET computes the collection
- * again instead of answering 304 for a tag that is no longer current. The mark carries the time of the
- * change, moved past the record's previous one (see nextLastModified), and an id of its own, so that a GET
- * refreshing the record can tell that a mark landed meanwhile even within the same second. It throws when KV
- * fails; the ItemWriter that publishes the change retries it.
+ * again instead of answering 304 for a tag that is no longer current. The mark carries an id of its own, so
+ * that a GET refreshing the record can tell that a mark landed meanwhile, and the time of the change, which
+ * must move past the previous Last-Modified but must not lie in the future (RFC 9110 section 8.8.2.1).
+ *
+ * It never waits. When the collection already changed within this second, the mark keeps the previous date
+ * and it returns false ("unsettled"): the caller marks again once the second is over, so that an
+ * If-Modified-Since of that second does not match for long. It throws when KV fails.
+ *
+ * @example if (!(await markCollectionChanged(store))) scheduleAnotherMarkNextSecond()
  */
-export async function markCollectionChanged(store: ItemStore): Promise<void> {
+export async function markCollectionChanged(store: ItemStore): Promise<boolean> {
   const record = await store.getCollectionRecord()
-  const lastModified = await nextLastModified(record?.lastModified)
+  const now = Math.floor(Date.now() / 1000)
+  const previous = record ? parseHttpDate(record.lastModified) : null
+  const settled = previous === null || previous < now
+  const lastModified = settled || !record ? formatHttpDate(now) : record.lastModified
   await store.putCollectionRecord({ etag: null, lastModified, change: crypto.randomUUID() })
+  return settled
 }
 
 // KV has no compare-and-set. Reading the record again just before writing, and comparing the marks' ids,

@@ -63,6 +63,8 @@ export function itemWriterFor(env: Env, id: string): ItemWriterRpc {
 const STATE_KEY = 'state'
 /** KV accepts one write per second per key. */
 const KV_WRITE_INTERVAL_MS = 1_000
+/** How far past a second boundary to set an alarm meant to run in the next second. */
+const NEXT_SECOND_MARGIN_MS = 50
 /** How long after a failed publication to try again. */
 const PUBLISH_RETRY_MS = 5_000
 
@@ -164,9 +166,10 @@ export class ItemWriter extends DurableObject<Env> implements ItemWriterRpc {
 
   /**
    * publish writes the committed state to KV: the item (or its deletion), then the collection's "changed"
-   * mark. KV takes one write per second per key, so a publication too soon after the last one waits for
-   * the rest of that second. When KV fails, the write stays committed here and an alarm publishes the latest
-   * state later: an acknowledged write is never lost, and KV converges to it.
+   * mark. KV takes one write per second per key, so an item publication too soon after the last one waits
+   * for the rest of that second; a collection mark never waits (see markCollectionChanged). When KV fails,
+   * the write stays committed here and an alarm publishes the latest state later: an acknowledged write is
+   * never lost, and KV converges to it.
    */
   async #publish(): Promise<void> {
     let state = await this.ctx.storage.get<WriterState>(STATE_KEY)
@@ -181,8 +184,11 @@ export class ItemWriter extends DurableObject<Env> implements ItemWriterRpc {
         await this.#commit(state)
       }
       if (state.markedVersion < state.version) {
-        await markCollectionChanged(this.publisher)
-        await this.#commit({ ...state, markedVersion: state.version })
+        if (await markCollectionChanged(this.publisher))
+          await this.#commit({ ...state, markedVersion: state.version })
+        // Unsettled: the collection changed twice within this second; mark it again once the second is over.
+        else
+          await this.ctx.storage.setAlarm((Math.floor(Date.now() / 1000) + 1) * 1000 + NEXT_SECOND_MARGIN_MS)
       }
     } catch (error) {
       console.warn(
