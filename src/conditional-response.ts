@@ -12,9 +12,11 @@ import { HttpError } from './http/problem.ts'
 
 /**
  * REVALIDATE lets any cache store a response but makes it ask before every reuse: with strong ETags, each
- * such question costs a bodiless 304.
+ * such question costs a bodiless 304. `no-cache` says it (RFC 9111 section 5.2.2.4); `max-age=0` gives the
+ * explicit zero lifetime that some caches (undici's) need in order to store a response at all, instead of
+ * guessing a heuristic lifetime from Last-Modified.
  */
-export const REVALIDATE = 'no-cache'
+export const REVALIDATE = 'no-cache, max-age=0'
 
 /** Representation is a JSON body with the validators of exactly those bytes. */
 export interface Representation {

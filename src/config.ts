@@ -14,6 +14,8 @@ export const KV_VALUE_LIMIT_BYTES = 25 * 1_048_576
 /** Config is the API's settings. */
 export interface Config extends WritePolicy {
   readonly maxBodyBytes: number
+  /** Origins whose pages may call the API (CORS); `*` for any. Empty: CORS is off. */
+  readonly corsAllowedOrigins: readonly string[]
 }
 
 /**
@@ -30,6 +32,10 @@ export function readConfig(env: Env): Config {
       Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0
         ? Math.min(maxBodyBytes, KV_VALUE_LIMIT_BYTES)
         : DEFAULT_MAX_BODY_BYTES,
+    corsAllowedOrigins: (env.CORS_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
     requireIfMatch: env.REQUIRE_IF_MATCH === 'true',
     strictIfMatch: env.STRICT_IF_MATCH === 'true',
   }

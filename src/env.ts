@@ -18,6 +18,8 @@ export interface Env {
   readonly REQUIRE_IF_MATCH?: string
   /** "true": If-Match compares strongly only. */
   readonly STRICT_IF_MATCH?: string
+  /** Comma-separated origins allowed to call the API from browsers (CORS), or "*"; empty: none. */
+  readonly CORS_ALLOWED_ORIGINS?: string
 }
 
 /** AppEnv types Hono's context for this worker. */

@@ -4,6 +4,7 @@
  */
 
 import { Hono } from 'hono'
+import { corsForConfiguredOrigins } from './cors.ts'
 import { dateHeader } from './date-header.ts'
 import type { AppEnv } from './env.ts'
 import { renderError, renderNotFound } from './errors.ts'
@@ -12,6 +13,7 @@ import { items } from './routes/items.ts'
 const app = new Hono<AppEnv>()
 
 app.use(dateHeader)
+app.use(corsForConfiguredOrigins)
 app.route('/api/items', items)
 app.notFound(renderNotFound)
 app.onError(renderError)

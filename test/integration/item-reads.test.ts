@@ -14,7 +14,7 @@ describe('GET /api/items/:id', () => {
     expect(response.status).toBe(200)
     expect(new TextDecoder().decode(bytes)).toBe('{"name":"Apple","price":0.5}')
     expect(response.headers.get('Content-Type')).toBe('application/json')
-    expect(response.headers.get('Cache-Control')).toBe('no-cache')
+    expect(response.headers.get('Cache-Control')).toBe('no-cache, max-age=0')
     expect(etagOf(response)).toBe(await sha256Tag(bytes))
     expect(response.headers.get('Last-Modified')).toMatch(
       /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
@@ -70,7 +70,7 @@ describe('conditional GET of an item', () => {
     expect(response.status).toBe(304)
     expect(await response.text()).toBe('')
     expect(response.headers.get('ETag')).toBe(etag)
-    expect(response.headers.get('Cache-Control')).toBe('no-cache')
+    expect(response.headers.get('Cache-Control')).toBe('no-cache, max-age=0')
     expect(response.headers.get('Last-Modified')).not.toBeNull()
     expect(response.headers.get('Date')).not.toBeNull()
     expect(response.headers.get('Content-Type')).toBeNull()
