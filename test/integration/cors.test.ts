@@ -59,6 +59,16 @@ describe('CORS for configured origins', () => {
     expect(varyOf(response)).toContain('origin')
   })
 
+  it.each([
+    ['a 404', itemUrl('missing'), {}],
+    ['a 401', itemUrl('apple'), { method: 'PUT', body: '{}' }],
+  ])('lets the page read %s: the Access-Control fields are on errors too', async (_, url, init) => {
+    const response = await fetchWith(configured, url, { ...init, headers: { Origin: APP } })
+    expect(response.status).toBeGreaterThanOrEqual(400)
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(APP)
+    expect(varyOf(response)).toContain('origin')
+  })
+
   it('grants nothing to an origin that is not configured', async () => {
     await put('apple', { v: 1 })
     const other = { Origin: 'https://evil.example' }
