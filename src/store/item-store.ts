@@ -1,7 +1,7 @@
 /**
  * The item store: every Workers KV access of the API goes through this module, behind the ItemStore
- * interface, so tests can swap it and a later step can route writes elsewhere (a Durable Object) without
- * touching the routes.
+ * interface, so tests can swap it. The routes read through it; the ItemWriter objects, which commit writes,
+ * publish through it.
  *
  * Layout in KV (key names in ./keys.ts):
  * - `item:<id>`: the item's canonical JSON bytes, with `{etag, lastModified}` as the metadata of the same
@@ -45,8 +45,6 @@ export interface CollectionRecord {
 export interface ItemStore {
   /** getItem opens an item: validators at once, bytes as an unread stream; null when there is no such item. */
   getItem(id: string): Promise<StoredItem | null>
-  /** getValidators returns an item's validators without its bytes; null when there is no such item. */
-  getValidators(id: string): Promise<ItemValidators | null>
   /** putItem stores an item's canonical bytes together with their validators, in one write. */
   putItem(id: string, bytes: Uint8Array, validators: ItemValidators): Promise<void>
   /** deleteItem removes an item. */
@@ -113,13 +111,6 @@ export class KvItemStore implements ItemStore {
       )
     }
     return { validators: { etag: metadata.etag, lastModified: metadata.lastModified }, body: value }
-  }
-
-  async getValidators(id: string): Promise<ItemValidators | null> {
-    const item = await this.getItem(id)
-    if (item === null) return null
-    await item.body.cancel()
-    return item.validators
   }
 
   async putItem(id: string, bytes: Uint8Array, validators: ItemValidators): Promise<void> {
