@@ -4,21 +4,29 @@
  */
 
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 
 export const TOKEN = 'bench-token'
 
-/** buildBundle runs `wrangler deploy --dry-run` into `outdir` and returns the path of the bundle. */
-export function buildBundle(outdir = 'dist'): string {
-  const result = spawnSync('wrangler', ['deploy', '--dry-run', '--outdir', outdir], {
+/**
+ * buildBundle runs `wrangler deploy --dry-run` (with another wrangler config when given) into `outdir` and
+ * returns the path of the bundle.
+ */
+export function buildBundle(outdir = 'dist', config?: string): string {
+  // Absolute, because wrangler resolves --outdir against the config file's folder.
+  const args = ['deploy', '--dry-run', '--outdir', resolve(outdir), ...(config ? ['--config', config] : [])]
+  const result = spawnSync('wrangler', args, {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
     shell: process.platform === 'win32',
   })
   if (result.status !== 0) throw new Error('wrangler deploy --dry-run failed')
-  return `${outdir}/index.js`
+  // The bundle is named after the entry module (index.js for src/index.ts).
+  const bundle = readdirSync(outdir).find((name) => name.endsWith('.js'))
+  if (bundle === undefined) throw new Error(`wrangler deploy --dry-run wrote no bundle into ${outdir}`)
+  return `${outdir}/${bundle}`
 }
 
 /**
@@ -26,7 +34,10 @@ export function buildBundle(outdir = 'dist'): string {
  * bundle that exports ItemWriter gets its Durable Object binding, so bundles from before and after writes
  * went through objects can be measured alike.
  */
-export async function startWorker(scriptPath: string): Promise<{ url: URL; stop: () => Promise<void> }> {
+export async function startWorker(
+  scriptPath: string,
+  bindings: Record<string, string> = {},
+): Promise<{ url: URL; stop: () => Promise<void> }> {
   const hasWriter = readFileSync(scriptPath, 'utf8').includes('ItemWriter')
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
@@ -40,7 +51,7 @@ export async function startWorker(scriptPath: string): Promise<{ url: URL; stop:
       compatibilityFlags: ['nodejs_compat'],
       kvNamespaces: { ITEMS: 'bench-items' },
       ...(hasWriter ? { durableObjects: { ITEM_WRITER: { className: 'ItemWriter', useSQLite: true } } } : {}),
-      bindings: { API_TOKEN: TOKEN, MAX_BODY_BYTES: String(2_000_000) },
+      bindings: { API_TOKEN: TOKEN, MAX_BODY_BYTES: String(2_000_000), ...bindings },
     }),
   )
   return { url: await miniflare.ready, stop: () => miniflare.dispose() }

@@ -1,0 +1,236 @@
+/**
+ * The benchmark: every read path of the API next to its baselines, in one run, at three payload sizes.
+ *
+ * Targets: the API (`/api/items/...`), the same payload with plain `c.json()` (the floor), and that route behind
+ * Hono's `etag()` middleware, each for an item of about 1 KB, 100 KB and 1 MB and for the collection holding
+ * the three, as a 200 and as a 304 (matching If-None-Match). The worker is the bench bundle
+ * (bench-worker.ts, built by `wrangler deploy --dry-run`), served by workerd through the Miniflare API, first
+ * with a floor-cost in-memory KV (the worker's own cost), then with Miniflare's KV simulator. autocannon drives
+ * it from this process over loopback; on Linux, workerd is pinned to CPU 1 and this process to CPU 0.
+ * Scenarios are interleaved and repeated; medians are reported with their spread, and ratios against the
+ * plain 200 of the same payload measured in the same run. CPU per request is workerd's own CPU time (user +
+ * system, from /proc) over the requests it served, so it includes the runtime's HTTP work: an upper bound.
+ *
+ * Usage: npm run bench     (BENCH_SECONDS=3 BENCH_ROUNDS=2 by default; writes bench/results/latest.md and .svg)
+ */
+
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+import { buildBundle, percentile, startWorker, TOKEN } from './local-worker.ts'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
+const CONNECTIONS = 8
+const SIZES = [
+  { label: '1 KB', id: 'size-1k', bytes: 1_000 },
+  { label: '100 KB', id: 'size-100k', bytes: 100_000 },
+  { label: '1 MB', id: 'size-1m', bytes: 1_000_000 },
+]
+
+interface Scenario {
+  payload: string
+  target: 'plain' | 'hono etag()' | 'edge-etag'
+  path: string
+  conditional: boolean
+}
+
+interface Sample {
+  rate: number
+  p50: number
+  p99: number
+  bytes: number
+  cpuMs: number
+  errors: number
+}
+
+function scenariosFor(payload: string, paths: Record<Scenario['target'], string>): Scenario[] {
+  return [
+    { payload, target: 'plain', path: paths.plain, conditional: false },
+    { payload, target: 'hono etag()', path: paths['hono etag()'], conditional: false },
+    { payload, target: 'hono etag()', path: paths['hono etag()'], conditional: true },
+    { payload, target: 'edge-etag', path: paths['edge-etag'], conditional: false },
+    { payload, target: 'edge-etag', path: paths['edge-etag'], conditional: true },
+  ]
+}
+
+const scenarios: Scenario[] = [
+  ...SIZES.flatMap(({ label, id }) =>
+    scenariosFor(`item ${label}`, {
+      plain: `/bench/plain/${id}`,
+      'hono etag()': `/bench/hono-etag/${id}`,
+      'edge-etag': `/api/items/${id}`,
+    }),
+  ),
+  ...scenariosFor('collection (~1.1 MB)', {
+    plain: '/bench/plain-collection',
+    'hono etag()': '/bench/hono-etag-collection',
+    'edge-etag': '/api/items',
+  }),
+]
+
+/** itemOfSize returns a JSON object whose canonical form is about `bytes` long. */
+function itemOfSize(bytes: number): object {
+  const rows = Array.from({ length: Math.max(1, Math.floor(bytes / 100)) }, (_, index) => ({
+    id: index,
+    label: `row ${index} `.padEnd(60, 'x'),
+    score: index / 7,
+  }))
+  return { rows }
+}
+
+/** workerdPids finds the workerd processes this process started (Linux; empty elsewhere). */
+function workerdPids(): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((pid) => {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').trim()
+        const [, comm = '', rest = ''] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? []
+        return comm === 'workerd' && Number(rest.split(' ')[1]) === process.pid
+      })
+      .map(Number)
+  } catch {
+    return []
+  }
+}
+
+/** cpuMs returns the user + system CPU time of some processes, in ms (Linux clock ticks are 10 ms). */
+function cpuMs(pids: number[]): number {
+  return pids.reduce((total, pid) => {
+    const fields = (/\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim())?.[1] ?? '').split(' ')
+    return total + (Number(fields[11]) + Number(fields[12])) * 10
+  }, 0)
+}
+
+function pin(pid: number, cpu: number): void {
+  spawnSync('taskset', ['-apc', String(cpu), String(pid)], { stdio: 'ignore' })
+}
+
+async function measure(base: URL, scenario: Scenario, etag: string, pids: number[]): Promise<Sample> {
+  const before = cpuMs(pids)
+  const result = await autocannon({
+    url: new URL(scenario.path, base).href,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: scenario.conditional ? { 'If-None-Match': etag } : {},
+  })
+  const requests = Math.max(1, result.requests.total)
+  const expected = scenario.conditional ? 304 : 200
+  const codes = result as unknown as Record<string, number>
+  return {
+    rate: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bytes: result.throughput.total / requests,
+    cpuMs: pids.length > 0 ? (cpuMs(pids) - before) / requests : Number.NaN,
+    errors: result.errors + result.timeouts + (requests - (codes[`${expected === 200 ? '2' : '3'}xx`] ?? 0)),
+  }
+}
+
+async function runWith(kv: 'memory' | 'miniflare', scriptPath: string): Promise<Map<Scenario, Sample[]>> {
+  const worker = await startWorker(scriptPath, { BENCH_KV: kv })
+  try {
+    const pids = workerdPids()
+    for (const pid of pids) pin(pid, 1)
+    pin(process.pid, 0)
+    for (const { id, bytes } of SIZES) {
+      const response = await fetch(new URL(`/bench/seed/${id}`, worker.url), {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(itemOfSize(bytes)),
+      })
+      if (!response.ok) throw new Error(`seeding ${id} failed: ${response.status}`)
+    }
+    const etags = new Map<string, string>()
+    for (const { path } of scenarios) {
+      const response = await fetch(new URL(path, worker.url))
+      await response.arrayBuffer()
+      etags.set(path, response.headers.get('ETag') ?? '')
+    }
+    const samples = new Map<Scenario, Sample[]>(scenarios.map((scenario) => [scenario, []]))
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const scenario of scenarios) {
+        const sample = await measure(worker.url, scenario, etags.get(scenario.path) ?? '', pids)
+        samples.get(scenario)?.push(sample)
+        console.log(
+          `${kv} KV, round ${round}: ${scenario.payload}, ${scenario.target} ${scenario.conditional ? 304 : 200}: ${sample.rate.toFixed(0)} req/s`,
+        )
+      }
+    }
+    return samples
+  } finally {
+    await worker.stop()
+  }
+}
+
+function report(kv: string, samples: Map<Scenario, Sample[]>): string {
+  const median = (values: number[]) => percentile(values, 50)
+  const rateOf = (scenario: Scenario) => median((samples.get(scenario) ?? []).map((sample) => sample.rate))
+  const lines = [
+    `### ${kv} KV`,
+    '',
+    '| payload | target | answer | req/s (min-max) | p50 ms | p99 ms | bytes/response | vs plain 200 | CPU ms/req | errors |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  for (const scenario of scenarios) {
+    const runs = samples.get(scenario) ?? []
+    const rates = runs.map((sample) => sample.rate)
+    const plain = scenarios.find((other) => other.payload === scenario.payload && other.target === 'plain')
+    const ratio = plain ? rateOf(scenario) / rateOf(plain) : Number.NaN
+    lines.push(
+      `| ${scenario.payload} | ${scenario.target} | ${scenario.conditional ? 304 : 200} ` +
+        `| ${median(rates).toFixed(0)} (${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)}) ` +
+        `| ${median(runs.map((s) => s.p50))} | ${median(runs.map((s) => s.p99))} ` +
+        `| ${median(runs.map((s) => s.bytes)).toFixed(0)} | ${ratio.toFixed(2)}x ` +
+        `| ${median(runs.map((s) => s.cpuMs)).toFixed(2)} | ${runs.reduce((total, s) => total + s.errors, 0)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+/** chart draws the ratios against the plain 200 as horizontal bars, one per scenario. */
+function chart(kv: string, samples: Map<Scenario, Sample[]>): string {
+  const rateOf = (scenario: Scenario) =>
+    percentile(
+      (samples.get(scenario) ?? []).map((sample) => sample.rate),
+      50,
+    )
+  const rows = scenarios.map((scenario) => {
+    const plain = scenarios.find((other) => other.payload === scenario.payload && other.target === 'plain')
+    return {
+      label: `${scenario.payload} · ${scenario.target} ${scenario.conditional ? 304 : 200}`,
+      ratio: plain ? rateOf(scenario) / rateOf(plain) : 0,
+      ours: scenario.target === 'edge-etag',
+    }
+  })
+  const max = Math.max(...rows.map((row) => row.ratio), 1)
+  const width = 900
+  const bar = (ratio: number) => (ratio / max) * 480
+  const body = rows
+    .map((row, index) => {
+      const y = 40 + index * 22
+      const fill = row.ours ? '#f38020' : '#8a8a8a'
+      return `<text x="330" y="${y + 14}" text-anchor="end" font-size="12">${row.label}</text><rect x="340" y="${y}" width="${bar(row.ratio).toFixed(1)}" height="16" fill="${fill}"/><text x="${(345 + bar(row.ratio)).toFixed(1)}" y="${y + 13}" font-size="12">${row.ratio.toFixed(2)}x</text>`
+    })
+    .join('\n')
+  const height = 60 + rows.length * 22
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><text x="10" y="22" font-size="15">Requests/s relative to the plain c.json() 200 of the same payload (${kv} KV)</text>\n${body}\n</svg>\n`
+}
+
+const bundle = buildBundle('dist/bench', 'bench/wrangler.bench.toml')
+const results: string[] = [
+  '# Benchmark results',
+  '',
+  `Command: \`npm run bench\` (${ROUNDS} rounds x ${SECONDS} s per scenario, ${CONNECTIONS} connections, interleaved; medians, spread in brackets). Generated ${new Date().toISOString()}.`,
+  '',
+]
+let memorySamples: Map<Scenario, Sample[]> | undefined
+for (const kv of ['memory', 'miniflare'] as const) {
+  const samples = await runWith(kv, bundle)
+  if (kv === 'memory') memorySamples = samples
+  results.push(report(kv, samples), '')
+}
+writeFileSync('bench/results/latest.md', `${results.join('\n')}\n`)
+if (memorySamples) writeFileSync('bench/results/latest.svg', chart('memory', memorySamples))
+console.log(`\n${results.join('\n')}`)
