@@ -24,17 +24,26 @@ function decode(bytes: Uint8Array, type: GetType): unknown {
     case 'arrayBuffer':
       return bytes.slice().buffer
     case 'stream':
-      // Nothing is copied until the stream is read, as with KV: a 304 that cancels it costs nothing.
-      return new ReadableStream<Uint8Array>(
-        {
-          pull(controller) {
-            controller.enqueue(bytes.slice())
-            controller.close()
-          },
-        },
-        { highWaterMark: 0 },
-      )
+      return lengthKnownStream(bytes)
   }
+}
+
+/**
+ * lengthKnownStream returns the bytes as a stream whose length the runtime knows (workerd's `expectedLength`),
+ * as KV's streams are, so a response built on it gets a Content-Length. Nothing is copied until it is read, so
+ * a 304 that cancels it costs nothing.
+ */
+function lengthKnownStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      expectedLength: bytes.byteLength,
+      pull(controller) {
+        controller.enqueue(bytes.slice())
+        controller.close()
+      },
+    },
+    { highWaterMark: 0 },
+  )
 }
 
 /** MemoryKv holds values and metadata in a Map; cast it to KVNamespace to bind it. */
