@@ -4,8 +4,8 @@
  * Targets: the API (`/api/items/...`), the same payload with plain `c.json()` (the floor), and that route behind
  * Hono's `etag()` middleware, each for an item of about 1 KB, 100 KB and 1 MB and for the collection holding
  * the three, as a 200 and as a 304 (matching If-None-Match). The worker is the bench bundle
- * (bench-worker.ts, built by `wrangler deploy --dry-run`), served by workerd through the Miniflare API, first
- * with a floor-cost in-memory KV (the worker's own cost), then with Miniflare's KV simulator. wrk (Debian's
+ * (bench-worker.ts, built by `wrangler deploy --dry-run`), first served by `workerd serve` alone with a
+ * floor-cost in-memory KV (the worker's own cost), then through the Miniflare API with its KV simulator. wrk (Debian's
  * apt; autocannon when wrk is missing) drives it over loopback; on Linux, workerd is pinned to CPU 1 and the
  * driver to CPU 0.
  * Scenarios are interleaved and repeated; medians are reported with their spread, and ratios against the
@@ -19,6 +19,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { buildBundle, percentile, startWorker, TOKEN } from './local-worker.ts'
+import { serveWithWorkerd } from './workerd-serve.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
@@ -179,9 +180,11 @@ async function measure(base: URL, scenario: Scenario, etag: string, pids: number
 }
 
 async function runWith(kv: 'memory' | 'miniflare', scriptPath: string): Promise<Map<Scenario, Sample[]>> {
-  const worker = await startWorker(scriptPath, { BENCH_KV: kv })
+  // The floor-cost KV runs under `workerd serve` alone; Miniflare's KV needs Miniflare, and its entry worker.
+  const worker: { url: URL; stop: () => Promise<void>; pid?: number } =
+    kv === 'memory' ? await serveWithWorkerd(scriptPath) : await startWorker(scriptPath, { BENCH_KV: kv })
   try {
-    const pids = workerdPids()
+    const pids = worker.pid === undefined ? workerdPids() : [worker.pid]
     for (const pid of pids) pin(pid, 1)
     pin(process.pid, 0) // wrk, started from this process, inherits the pinning
     for (const { id, bytes } of SIZES) {
