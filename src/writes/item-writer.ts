@@ -150,15 +150,21 @@ export class ItemWriter extends DurableObject<Env> implements ItemWriterRpc {
     await this.ctx.storage.put(STATE_KEY, next)
   }
 
+  // One operation's view of the item: its state is loaded once, so a create reads KV once, not twice.
   #records(id: string): ItemRecords {
+    let loaded: Promise<WriterState> | undefined
+    const load = () => {
+      loaded ??= this.#load(id)
+      return loaded
+    }
     return {
-      getValidators: async () => (await this.#load(id)).item?.validators ?? null,
+      getValidators: async () => (await load()).item?.validators ?? null,
       commitPut: async (_, bytes, validators) => {
-        const state = await this.#load(id)
+        const state = await load()
         await this.#commit({ ...state, item: { bytes, validators }, version: state.version + 1 })
       },
       commitDelete: async () => {
-        const state = await this.#load(id)
+        const state = await load()
         await this.#commit({ ...state, item: null, version: state.version + 1 })
       },
     }
