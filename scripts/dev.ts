@@ -2,14 +2,14 @@
  * `npm run dev`: runs the API locally under `wrangler dev`, with no account and no network.
  *
  * 1. Creates `.dev.vars` (the local API_TOKEN) from `.dev.vars.example` when it is missing.
- * 2. On first start, seeds the local KV with the demo items (the marker lives in the local state folder,
+ * 2. On first start, seeds the local KV with the demo documents (the marker lives in the local state folder,
  *    so deleting `.wrangler/` starts afresh).
  * 3. Starts `wrangler dev`, passing on any extra arguments: `npm run dev -- --port 9000`.
  */
 
 import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { seedDemoItems } from './seed-demo.ts'
+import { seedDemoData } from './seed-demo.ts'
 
 const SEEDED_MARKER = '.wrangler/state/edge-etag-demo-seeded'
 
@@ -21,7 +21,7 @@ if (!existsSync('.dev.vars')) {
 }
 
 if (!existsSync(SEEDED_MARKER)) {
-  await seedDemoItems()
+  await seedDemoData()
   mkdirSync('.wrangler/state', { recursive: true })
   writeFileSync(SEEDED_MARKER, `${new Date().toISOString()}\n`)
 }

@@ -1,7 +1,7 @@
 /**
- * Seeds the local KV of `wrangler dev` with the demo items of demo-items.json, stored exactly as the API
- * stores them: canonical JSON bytes, with {etag, lastModified} as metadata. It reuses the worker's own
- * modules, so the bytes and tags are the ones a PUT would produce.
+ * Seeds the local KV of `wrangler dev` with the demo documents of demo-data.json (items and tasks), stored
+ * exactly as the API stores them: canonical JSON bytes, with {etag, lastModified, size} as metadata. It
+ * reuses the worker's own modules, so the bytes and tags are the ones a PUT would produce.
  *
  * Usage: node scripts/seed-demo.ts   (run by `npm run dev` on first start)
  */
@@ -13,30 +13,34 @@ import { join } from 'node:path'
 import { canonicalJson } from '../src/http/canonical-json.ts'
 import { contentETag } from '../src/http/content-etag.ts'
 import { formatHttpDate } from '../src/http/http-date.ts'
-import { itemKey } from '../src/store/keys.ts'
+import { type DocumentMetadata, documentKey } from '../src/store/keys.ts'
 
-interface DemoItem {
-  id: string
-  value: Record<string, unknown>
-}
+type DemoData = Record<string, { id: string; value: Record<string, unknown> }[]>
 
-/** seedDemoItems writes the demo items into the local KV namespace bound as ITEMS. */
-export async function seedDemoItems(): Promise<void> {
-  const demo: DemoItem[] = JSON.parse(readFileSync(new URL('./demo-items.json', import.meta.url), 'utf8'))
+/** seedDemoData writes the demo documents into the local KV namespace bound as DOCUMENTS. */
+export async function seedDemoData(): Promise<void> {
+  const demo: DemoData = JSON.parse(readFileSync(new URL('./demo-data.json', import.meta.url), 'utf8'))
   const lastModified = formatHttpDate(Date.now() / 1000)
   const entries = await Promise.all(
-    demo.map(async ({ id, value }) => {
-      const text = canonicalJson(value)
-      const etag = await contentETag(new TextEncoder().encode(text))
-      return { key: itemKey(id), value: text, metadata: { etag, lastModified } }
-    }),
+    Object.entries(demo).flatMap(([resource, documents]) =>
+      documents.map(async ({ id, value }) => {
+        const text = canonicalJson(value)
+        const bytes = new TextEncoder().encode(text)
+        const metadata: DocumentMetadata = {
+          etag: await contentETag(bytes),
+          lastModified,
+          size: bytes.byteLength,
+        }
+        return { key: documentKey(resource, id), value: text, metadata }
+      }),
+    ),
   )
 
   const folder = mkdtempSync(join(tmpdir(), 'edge-etag-seed-'))
-  const file = join(folder, 'items.json')
+  const file = join(folder, 'documents.json')
   writeFileSync(file, JSON.stringify(entries))
   try {
-    const result = spawnSync('wrangler', ['kv', 'bulk', 'put', file, '--binding', 'ITEMS', '--local'], {
+    const result = spawnSync('wrangler', ['kv', 'bulk', 'put', file, '--binding', 'DOCUMENTS', '--local'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
       shell: process.platform === 'win32',
@@ -45,9 +49,10 @@ export async function seedDemoItems(): Promise<void> {
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
-  console.log(
-    `Seeded ${entries.length} demo items into the local KV: ${demo.map((item) => item.id).join(', ')}`,
+  const summary = Object.entries(demo).map(
+    ([resource, documents]) => `${resource}: ${documents.map((d) => d.id).join(', ')}`,
   )
+  console.log(`Seeded the local KV with demo documents (${summary.join('; ')})`)
 }
 
-if (import.meta.main) await seedDemoItems()
+if (import.meta.main) await seedDemoData()

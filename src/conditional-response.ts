@@ -1,9 +1,11 @@
 /**
- * Hono glue for conditional GET and HEAD: turn a representation and its validators into a 200, a 304 or a
- * 412, with the pure logic of src/http doing the deciding.
+ * The glue between Hono routes and the pure HTTP core, in the manner of Go's ServeContent and Django's
+ * condition(): a read declares its validators up front and how to load its body, and this module answers
+ * 200, 304 or 412, loading the body only when it is sent; a write's refusal becomes its status here too.
  */
 
 import type { Context } from 'hono'
+import type { WriteRefusal } from './documents/document-writes.ts'
 import { canonicalJson } from './http/canonical-json.ts'
 import { contentETag } from './http/content-etag.ts'
 import { notModified } from './http/not-modified.ts'
@@ -23,6 +25,18 @@ export interface Representation {
   readonly validators: Validators
   /** The bytes; a stream is cancelled unread when the answer has no body. */
   readonly body: Uint8Array | ReadableStream<Uint8Array>
+}
+
+/** ConditionalRead is a GET or HEAD target whose validators are known before its content is read. */
+export interface ConditionalRead {
+  /** The current validators, against which the request's preconditions are evaluated. */
+  readonly validators: Validators
+  /** Loads the representation; called only when a 200 with a body is the answer. */
+  readonly load: () => Promise<Representation>
+  /** Releases what was opened for the body (an unread KV stream) when no body is sent. */
+  readonly discard?: () => Promise<void>
+  /** Fields the 200 carries besides the representation's own (a Link to the next page, say). */
+  readonly headers?: Readonly<Record<string, string>>
   /** Cache-Control of the 200 and the 304; REVALIDATE by default. */
   readonly cacheControl?: string
 }
@@ -44,30 +58,61 @@ export function representationHeaders(validators: Validators, cacheControl = REV
 }
 
 /**
- * respondWithRepresentation answers a GET or HEAD: 304 when the request's validators show the client holds
- * these bytes, 412 when an If-Match or If-Unmodified-Since fails, else 200 (with no body for HEAD).
+ * answerConditionalRead answers a GET or HEAD: 304 when the request's validators show the client holds the
+ * current representation, 412 when an If-Match or If-Unmodified-Since fails, else 200, with the body loaded
+ * only for a GET that gets it. Preconditions are evaluated once, here, before any content is read.
  *
- * @example return respondWithRepresentation(c.req.raw, { validators: item.validators, body: item.body })
+ * @example
+ * return answerConditionalRead(c.req.raw, { validators, load: async () => ({ validators, body: bytes }) })
  */
-export async function respondWithRepresentation(
-  request: Request,
-  representation: Representation,
-): Promise<Response> {
-  const { body, validators, cacheControl } = representation
-  const headers = representationHeaders(validators, cacheControl)
-  const outcome = evaluatePreconditions(request.method, readConditionalHeaders(request.headers), validators)
-  const withBody = outcome.action === 'proceed' && request.method !== 'HEAD'
-  if (!withBody && body instanceof ReadableStream) await body.cancel()
-
+export async function answerConditionalRead(request: Request, read: ConditionalRead): Promise<Response> {
+  const outcome = evaluatePreconditions(
+    request.method,
+    readConditionalHeaders(request.headers),
+    read.validators,
+  )
+  if (outcome.action !== 'proceed' || request.method === 'HEAD') await read.discard?.()
   switch (outcome.action) {
     case 'not-modified':
-      return notModified(headers)
+      return notModified(representationHeaders(read.validators, read.cacheControl))
     case 'precondition-failed':
       throw new HttpError(412, `${outcome.field} does not match the current representation`)
     case 'proceed':
-      if (body instanceof Uint8Array) headers.set('Content-Length', String(body.byteLength))
-      return new Response(withBody ? body : null, { status: 200, headers })
+      break
   }
+  if (request.method === 'HEAD') {
+    return new Response(null, { status: 200, headers: withFields(read.validators, read) })
+  }
+  const { validators, body } = await read.load()
+  const headers = withFields(validators, read)
+  if (body instanceof Uint8Array) headers.set('Content-Length', String(body.byteLength))
+  return new Response(body, { status: 200, headers })
+}
+
+function withFields(validators: Validators, read: ConditionalRead): Headers {
+  const headers = representationHeaders(validators, read.cacheControl)
+  for (const [name, value] of Object.entries(read.headers ?? {})) headers.set(name, value)
+  return headers
+}
+
+/**
+ * respondWithRepresentation answers a GET or HEAD for bytes already at hand with their validators (stored
+ * canonical bytes, say): 200, 304 or 412, cancelling an unread stream when no body is sent.
+ *
+ * @example return respondWithRepresentation(c.req.raw, { validators: stored.validators, body: stored.body })
+ */
+export function respondWithRepresentation(
+  request: Request,
+  representation: Representation,
+): Promise<Response> {
+  const { validators, body } = representation
+  return answerConditionalRead(request, {
+    validators,
+    load: async () => representation,
+    discard: async () => {
+      if (body instanceof ReadableStream) await body.cancel()
+    },
+  })
 }
 
 /**
@@ -82,11 +127,35 @@ export async function conditionalJson(
   value: unknown,
   options: { lastModified?: string; cacheControl?: string } = {},
 ): Promise<Response> {
-  const bytes = new TextEncoder().encode(canonicalJson(value))
-  const validators = { etag: await contentETag(bytes), lastModified: options.lastModified }
-  return respondWithRepresentation(c.req.raw, {
+  const body = new TextEncoder().encode(canonicalJson(value))
+  const validators = { etag: await contentETag(body), lastModified: options.lastModified }
+  return answerConditionalRead(c.req.raw, {
     validators,
-    body: bytes,
+    load: async () => ({ validators, body }),
     ...(options.cacheControl ? { cacheControl: options.cacheControl } : {}),
   })
+}
+
+/**
+ * refusalError returns the error that answers a write's refusal: 412 for a failed precondition, 428 for a
+ * missing one, 404 for a missing document, and the content's own status (400, 413, 422, with `errors` for a
+ * schema's refusal) when the content cannot be stored.
+ *
+ * @example throw refusalError(outcome, 'PATCH', 'tasks/a1')
+ */
+export function refusalError(refusal: WriteRefusal, method: string, document: string): HttpError {
+  switch (refusal.result) {
+    case 'precondition-required':
+      return new HttpError(428, `${method} of an existing document needs If-Match (with its current ETag)`)
+    case 'precondition-failed': {
+      const reason = refusal.malformed ? 'is malformed' : `does not hold for ${document}`
+      return new HttpError(412, `${refusal.field} ${reason}; nothing was changed`)
+    }
+    case 'not-found':
+      return new HttpError(404, `There is no document ${document}`)
+    case 'unacceptable': {
+      const { status, detail, errors } = refusal.problem
+      return new HttpError(status, `${detail}; nothing was changed`, {}, errors ? { errors } : {})
+    }
+  }
 }

@@ -2,8 +2,8 @@
  * Settings read from the worker's environment, with their defaults.
  */
 
+import type { WritePolicy } from './documents/document-writes.ts'
 import type { Env } from './env.ts'
-import type { WritePolicy } from './items/item-writes.ts'
 
 /** DEFAULT_MAX_BODY_BYTES is 1 MiB, well under KV's value limit. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576
@@ -13,7 +13,6 @@ export const KV_VALUE_LIMIT_BYTES = 25 * 1_048_576
 
 /** Config is the API's settings. */
 export interface Config extends WritePolicy {
-  readonly maxBodyBytes: number
   /** Origins whose pages may call the API (CORS); `*` for any. Empty: CORS is off. */
   readonly corsAllowedOrigins: readonly string[]
 }
@@ -21,7 +20,7 @@ export interface Config extends WritePolicy {
 /**
  * readConfig turns the string variables of wrangler.toml into settings. A MAX_BODY_BYTES that is not a
  * positive whole number falls back to the default rather than disabling the limit, and one above KV's value
- * limit is lowered to it, so that every accepted item can be stored.
+ * limit is lowered to it, so that every accepted document can be stored.
  *
  * @example readConfig({ ...env, REQUIRE_IF_MATCH: 'true' }).requireIfMatch // true
  */

@@ -10,9 +10,16 @@ import type { AppEnv } from './env.ts'
 
 /**
  * CORS_EXPOSED_HEADERS are the response fields a page's script may read: the validators it needs to send
- * If-None-Match and If-Match, and where a PUT created an item.
+ * If-None-Match and If-Match, where a PUT created a document, the next page, and the patch formats.
  */
-export const CORS_EXPOSED_HEADERS = ['ETag', 'Last-Modified', 'Location']
+export const CORS_EXPOSED_HEADERS = [
+  'ETag',
+  'Last-Modified',
+  'Location',
+  'Content-Location',
+  'Link',
+  'Accept-Patch',
+]
 
 /** CORS_ALLOWED_HEADERS are the request fields a page may send: preconditions, the token, the media type. */
 export const CORS_ALLOWED_HEADERS = [
@@ -29,7 +36,7 @@ const allowConfiguredOrigins = cors({
     const allowed = readConfig(c.env).corsAllowedOrigins
     return allowed.includes('*') ? '*' : allowed.includes(origin) ? origin : null
   },
-  allowMethods: ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'],
+  allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: CORS_ALLOWED_HEADERS,
   exposeHeaders: CORS_EXPOSED_HEADERS,
   maxAge: 600,

@@ -4,19 +4,22 @@
  */
 
 import { Hono } from 'hono'
+import { answerUnrouted } from './allowed-methods.ts'
 import { corsForConfiguredOrigins } from './cors.ts'
 import { dateHeader } from './date-header.ts'
 import type { AppEnv } from './env.ts'
-import { renderError, renderNotFound } from './errors.ts'
-import { items } from './routes/items.ts'
+import { renderError } from './errors.ts'
+import { items } from './resources/items.ts'
+import { tasks } from './resources/tasks.ts'
 
 const app = new Hono<AppEnv>()
 
 app.use(dateHeader)
 app.use(corsForConfiguredOrigins)
 app.route('/api/items', items)
-app.notFound(renderNotFound)
+app.route('/api/tasks', tasks)
+app.notFound(answerUnrouted(app))
 app.onError(renderError)
 
 export default app
-export { ItemWriter } from './writes/item-writer.ts'
+export { DocumentWriter } from './store/document-writer.ts'

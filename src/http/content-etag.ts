@@ -4,6 +4,8 @@
  * Pure: Web Crypto only, so it runs the same in Workers, Node and browsers.
  */
 
+import { encodeBase64url } from './base64url.ts'
+
 /**
  * contentETag returns the strong ETag of a body: `"` + base64url(SHA-256(bytes)) without padding + `"`.
  * The digest covers the whole buffer in one call, whatever its size, so that equal bytes give equal tags at
@@ -14,11 +16,5 @@
 export async function contentETag(bytes: Uint8Array): Promise<string> {
   // Web Crypto takes any byte view; the cast only bridges the Workers and Node.js type definitions.
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
-  return `"${base64url(digest)}"`
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return `"${encodeBase64url(digest)}"`
 }

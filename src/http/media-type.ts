@@ -8,17 +8,18 @@
 import { trimOptionalWhitespace } from './field-value.ts'
 
 /**
- * isJsonContentType reports whether a Content-Type field value is `application/json`, compared
- * case-insensitively, with any parameters; a `charset` other than UTF-8 is refused, since JSON text
- * exchanged between systems must be UTF-8 (RFC 8259 section 8.1).
+ * isMediaType reports whether a Content-Type field value names the media type `essence` (such as
+ * `application/merge-patch+json`), compared case-insensitively, with any parameters. A `charset` other than
+ * UTF-8 is refused: every type this API reads is JSON, and JSON text exchanged between systems must be UTF-8
+ * (RFC 8259 section 8.1).
  *
- * @example isJsonContentType('Application/JSON; charset="utf-8"') // true
- * @example isJsonContentType('text/plain')                        // false
+ * @example isMediaType('Application/Merge-Patch+JSON', 'application/merge-patch+json') // true
+ * @example isMediaType('application/json; charset=latin1', 'application/json')        // false
  */
-export function isJsonContentType(value: string | null): boolean {
+export function isMediaType(value: string | null, essence: string): boolean {
   if (value === null) return false
-  const [essence = '', ...parameters] = splitParameters(value)
-  if (trimOptionalWhitespace(essence).toLowerCase() !== 'application/json') return false
+  const [given = '', ...parameters] = splitParameters(value)
+  if (trimOptionalWhitespace(given).toLowerCase() !== essence) return false
   for (const parameter of parameters) {
     const separator = parameter.indexOf('=')
     if (separator === -1) continue
@@ -27,6 +28,16 @@ export function isJsonContentType(value: string | null): boolean {
     if (charset !== 'utf-8' && charset !== 'utf8') return false
   }
   return true
+}
+
+/**
+ * isJsonContentType reports whether a Content-Type field value is `application/json` (see isMediaType).
+ *
+ * @example isJsonContentType('Application/JSON; charset="utf-8"') // true
+ * @example isJsonContentType('text/plain')                        // false
+ */
+export function isJsonContentType(value: string | null): boolean {
+  return isMediaType(value, 'application/json')
 }
 
 // splitParameters splits at each ";" outside a quoted-string (RFC 9110 section 5.6.4), where a backslash

@@ -21,25 +21,39 @@ export const STATUS_TITLES: Readonly<Record<number, string>> = {
 }
 
 /**
- * HttpError is an error that maps to one response: a status, a human-readable detail, and any headers the
- * status calls for (Allow on 405, Retry-After on 503, WWW-Authenticate on 401).
+ * ProblemExtensions are members a problem adds to the standard ones (RFC 9457 section 3.2), such as
+ * `errors`, the list of what is wrong with a document.
+ */
+export type ProblemExtensions = Readonly<Record<string, unknown>>
+
+/**
+ * HttpError is an error that maps to one response: a status, a human-readable detail, any headers the
+ * status calls for (Allow on 405, Retry-After on 503, WWW-Authenticate on 401), and any extension members.
  *
  * @example throw new HttpError(405, 'PATCH is not supported here', { Allow: 'GET, HEAD' })
  */
 export class HttpError extends Error {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  constructor(status: number, detail: string, headers: Record<string, string> = {}) {
+  readonly extensions: ProblemExtensions
+  constructor(
+    status: number,
+    detail: string,
+    headers: Record<string, string> = {},
+    extensions: ProblemExtensions = {},
+  ) {
     super(detail)
     this.name = 'HttpError'
     this.status = status
     this.headers = headers
+    this.extensions = extensions
   }
 }
 
 /**
  * problemResponse renders an RFC 9457 problem: `type` is about:blank, so `title` is the status phrase and
- * `detail` says what went wrong with this request. Errors are not cacheable.
+ * `detail` says what went wrong with this request; `extensions` adds members such as `errors`. Errors are
+ * not cacheable.
  *
  * @example problemResponse(404, 'No item has the id "x"') // 404, {"type":"about:blank","title":"Not Found",...}
  */
@@ -47,8 +61,11 @@ export function problemResponse(
   status: number,
   detail: string,
   headers: Record<string, string> = {},
+  extensions: ProblemExtensions = {},
 ): Response {
-  const body = { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Error', status, detail }
+  const standard = { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Error', status, detail }
+  // Spread in this order, an extension can add members but never overwrite a standard one.
+  const body = { ...standard, ...extensions, ...standard }
   return new Response(JSON.stringify(body), {
     status,
     headers: { ...headers, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },

@@ -1,19 +1,33 @@
 /**
- * The KV key layout, apart from the store so that tools (the demo seeder) can share it without the
- * Workers runtime types.
+ * The KV key layout, apart from the store so that tools (the demo seeder, the benchmarks) can share it
+ * without the Workers runtime types.
+ *
+ * A document is stored under `<resource>:<id>`. Resource names cannot contain ":", so listing by a
+ * resource's prefix yields exactly its documents, in id order.
  */
-
-/** ITEM_PREFIX begins every item key; listing by it yields the items in id order. */
-export const ITEM_PREFIX = 'item:'
-
-/** COLLECTION_KEY holds the collection's validator record. */
-export const COLLECTION_KEY = 'collection'
 
 /**
- * itemKey returns the KV key of an item.
+ * resourcePrefix returns the prefix of every key of a resource's documents.
  *
- * @example itemKey('apple') // 'item:apple'
+ * @example resourcePrefix('tasks') // 'tasks:'
  */
-export function itemKey(id: string): string {
-  return `${ITEM_PREFIX}${id}`
+export function resourcePrefix(resource: string): string {
+  return `${resource}:`
+}
+
+/**
+ * documentKey returns the KV key of a document.
+ *
+ * @example documentKey('items', 'apple') // 'items:apple'
+ */
+export function documentKey(resource: string, id: string): string {
+  return `${resourcePrefix(resource)}${id}`
+}
+
+/** DocumentMetadata is what KV keeps beside a document's bytes, and returns with every listed key. */
+export interface DocumentMetadata {
+  readonly etag: string
+  readonly lastModified: string
+  /** Length of the canonical bytes, so that a page can bound its reads before making them. */
+  readonly size: number
 }

@@ -1,0 +1,181 @@
+/**
+ * A collection page: a run of a resource's documents in id order, as one canonical JSON document,
+ *
+ *   {"items":[{"id":"apple","value":{...}},{"id":"pear","value":{...}}],"next":"/api/items?limit=2&cursor=..."}
+ *
+ * with `next` only when more documents follow. A page is never stored: its bytes are assembled from the
+ * documents' stored canonical bytes, and its ETag is computed from the listing alone (ids and tags), so that
+ * a 304 reads no document.
+ */
+
+import { decodeBase64url, encodeBase64url } from '../http/base64url.ts'
+import { canonicalJson } from '../http/canonical-json.ts'
+import { contentETag } from '../http/content-etag.ts'
+import type { ListedDocument, LoadedDocument } from './document.ts'
+
+/** DEFAULT_PAGE_LIMIT is the number of documents a page holds when the request gives no `limit`. */
+export const DEFAULT_PAGE_LIMIT = 100
+
+/** MAX_PAGE_LIMIT is the largest `limit` a request may ask for: one KV list call returns at most 1000 keys. */
+export const MAX_PAGE_LIMIT = 1000
+
+/**
+ * PAGE_BYTE_BUDGET bounds the documents' bytes on one page (8 MiB). A page that would hold more stops short
+ * of its limit, and `next` continues from there: the page is read, assembled and sent within a Worker's
+ * 128 MB, and its reads stay far under KV's 25 MiB per bulk read. A single document larger than this still
+ * makes a page of its own.
+ */
+export const PAGE_BYTE_BUDGET = 8 * 1_048_576
+
+/** PageQuery is a validated page request: how many documents, from where (a store cursor, or the start). */
+export interface PageQuery {
+  readonly limit: number
+  readonly cursor: string | null
+}
+
+/** PageQueryResult is a page request read from a URL's query, or why it cannot be served (a 400). */
+export type PageQueryResult =
+  | ({ readonly ok: true } & PageQuery)
+  | { readonly ok: false; readonly detail: string }
+
+const LIMIT = /^[1-9][0-9]{0,3}$/
+// The store's cursor as base64url, a dot, and a check of 12 base64url characters (72 bits).
+const CURSOR = /^([A-Za-z0-9_-]{1,4096})\.([A-Za-z0-9_-]{12})$/
+
+/**
+ * readPageQuery validates the `limit` and `cursor` query parameters (each given at most once): a limit is a
+ * whole number from 1 to MAX_PAGE_LIMIT, and a cursor is one this API made for this resource.
+ *
+ * @example await readPageQuery('tasks', { limit: ['20'], cursor: [] }) // { ok: true, limit: 20, cursor: null }
+ */
+export async function readPageQuery(
+  resource: string,
+  query: { readonly limit: readonly string[]; readonly cursor: readonly string[] },
+): Promise<PageQueryResult> {
+  if (query.limit.length > 1 || query.cursor.length > 1) {
+    return { ok: false, detail: 'Give limit and cursor at most once each' }
+  }
+  const [limitText, cursorText] = [query.limit[0], query.cursor[0]]
+  let limit = DEFAULT_PAGE_LIMIT
+  if (limitText !== undefined) {
+    if (!LIMIT.test(limitText) || Number(limitText) > MAX_PAGE_LIMIT) {
+      return { ok: false, detail: `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}` }
+    }
+    limit = Number(limitText)
+  }
+  if (cursorText === undefined) return { ok: true, limit, cursor: null }
+  const cursor = await openCursor(resource, cursorText)
+  if (cursor === null) {
+    return {
+      ok: false,
+      detail: `cursor is not one this API gave for ${resource}; follow "next" from the first page`,
+    }
+  }
+  return { ok: true, limit, cursor }
+}
+
+async function cursorCheck(resource: string, storeCursor: string): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(`${resource}\n${storeCursor}`),
+  )
+  return encodeBase64url(new Uint8Array(digest)).slice(0, 12)
+}
+
+/**
+ * sealCursor wraps the store's cursor for a URL. The check it carries lets a mistyped, truncated or foreign
+ * cursor be answered 400 instead of reaching KV; it is not a secret, since a cursor grants nothing.
+ *
+ * @example await sealCursor('tasks', 'AAAAAJ...') // 'QUFBQUFK...Lg.3vK9a0bX2mQp'
+ */
+export async function sealCursor(resource: string, storeCursor: string): Promise<string> {
+  const encoded = encodeBase64url(new TextEncoder().encode(storeCursor))
+  return `${encoded}.${await cursorCheck(resource, storeCursor)}`
+}
+
+async function openCursor(resource: string, sealed: string): Promise<string | null> {
+  const match = CURSOR.exec(sealed)
+  const bytes = match?.[1] === undefined ? null : decodeBase64url(match[1])
+  if (bytes === null) return null
+  let storeCursor: string
+  try {
+    storeCursor = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    return null
+  }
+  return match?.[2] === (await cursorCheck(resource, storeCursor)) ? storeCursor : null
+}
+
+/**
+ * nextPageUrl returns the relative URL of the page after this one.
+ *
+ * @example await nextPageUrl('/api/tasks', 'tasks', 20, 'AAAAAJ...') // '/api/tasks?limit=20&cursor=...'
+ */
+export async function nextPageUrl(
+  path: string,
+  resource: string,
+  limit: number,
+  storeCursor: string,
+): Promise<string> {
+  return `${path}?limit=${limit}&cursor=${await sealCursor(resource, storeCursor)}`
+}
+
+/**
+ * countWithinBudget returns how many of the listed documents, from the first, fit in PAGE_BYTE_BUDGET (at
+ * least one, when any are listed). A document whose size the store does not know counts as `unknownSize`.
+ *
+ * @example countWithinBudget([{ id: 'a', etag: '"x"', size: 10 }], 1_048_576) // 1
+ */
+export function countWithinBudget(
+  documents: readonly ListedDocument[],
+  unknownSize: number,
+  budget = PAGE_BYTE_BUDGET,
+): number {
+  let total = 0
+  for (const [index, document] of documents.entries()) {
+    total += document.size ?? unknownSize
+    if (total > budget) return Math.max(index, 1)
+  }
+  return documents.length
+}
+
+/**
+ * pageETag returns a page's strong ETag, computed from its members' ids and tags and its `next` link: the
+ * page's bytes are a function of exactly these (each member's tag is the SHA-256 of its bytes), so the tag
+ * changes whenever a byte of the page would, and it can be computed from a KV listing without reading any
+ * document. Equal data gives an equal tag at every edge.
+ *
+ * @example await pageETag([{ id: 'apple', etag: '"AdN4..."' }], null) // '"..."'
+ */
+export async function pageETag(
+  members: readonly { readonly id: string; readonly etag: string }[],
+  next: string | null,
+): Promise<string> {
+  const skeleton = canonicalJson({ items: members.map(({ id, etag }) => [id, etag]), next })
+  return contentETag(new TextEncoder().encode(skeleton))
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * pageBytes assembles a page from its members' stored canonical bytes. Each member is already canonical
+ * and the wrapper's member names ("id" < "value", "items" < "next") are in canonical order, so the result is
+ * canonical JSON with no parse and no re-serialisation.
+ *
+ * @example pageBytes([{ id: 'a', etag: '"x"', bytes: encoder.encode('{"n":1}') }], null) // {"items":[{"id":"a","value":{"n":1}}]}
+ */
+export function pageBytes(members: readonly LoadedDocument[], next: string | null): Uint8Array {
+  const parts: Uint8Array[] = [encoder.encode('{"items":[')]
+  members.forEach((member, index) => {
+    parts.push(encoder.encode(`${index === 0 ? '' : ','}{"id":${JSON.stringify(member.id)},"value":`))
+    parts.push(member.bytes, encoder.encode('}'))
+  })
+  parts.push(encoder.encode(next === null ? ']}' : `],"next":${JSON.stringify(next)}}`))
+  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0))
+  let offset = 0
+  for (const part of parts) {
+    bytes.set(part, offset)
+    offset += part.byteLength
+  }
+  return bytes
+}

@@ -1,0 +1,32 @@
+/**
+ * Names: a resource's name and a document's id. Both are plain ASCII, so they need no escaping in a path or
+ * a KV key, and KV's byte order of keys is also the UTF-16 order that canonical JSON sorts by.
+ */
+
+const DOCUMENT_ID = /^[A-Za-z0-9._~-]{1,128}$/
+const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,62}$/
+
+/** DOCUMENT_ID_RULE says in words what isDocumentId accepts, for error messages. */
+export const DOCUMENT_ID_RULE = 'an id is 1 to 128 characters from A-Z, a-z, 0-9 and "._~-"'
+
+/**
+ * isDocumentId reports whether a string is a valid document id: 1 to 128 URL-safe characters (the
+ * unreserved set of RFC 3986).
+ *
+ * @example isDocumentId('apple-2') // true
+ * @example isDocumentId('a/b')     // false
+ */
+export function isDocumentId(value: string): boolean {
+  return DOCUMENT_ID.test(value)
+}
+
+/**
+ * isResourceName reports whether a string may name a resource: a lowercase letter, then up to 62 lowercase
+ * letters, digits and hyphens. The name prefixes its documents' KV keys and names their writer objects.
+ *
+ * @example isResourceName('tasks')    // true
+ * @example isResourceName('Tasks:v2') // false
+ */
+export function isResourceName(value: string): boolean {
+  return RESOURCE_NAME.test(value)
+}

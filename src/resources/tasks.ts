@@ -1,0 +1,42 @@
+/**
+ * tasks: the demo's resource with a schema, at /api/tasks (see src/index.ts). The worked example of the
+ * README's "Add a resource": a schema, one declaration, one mount line.
+ */
+
+import { z } from 'zod'
+import { jsonResource } from '../json-resource.ts'
+
+// Characters, not UTF-16 code units: an emoji counts once, as JSON Schema's maxLength counts.
+const characters = (min: number, max: number) =>
+  z.string().refine((text) => [...text].length >= min && [...text].length <= max, {
+    message: `Must be ${min} to ${max} characters`,
+  })
+
+// A real calendar date: 2024-02-29 is one, 2023-02-29 is not.
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD')
+  .refine(
+    (text) => new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
+    'Must be a real calendar date',
+  )
+
+/** taskSchema: a title, whether it is done, an optional due date and up to 10 distinct tags; nothing else. */
+export const taskSchema = z.strictObject({
+  title: characters(1, 200),
+  done: z.boolean(),
+  due: calendarDate.optional(),
+  tags: z
+    .array(characters(1, 32))
+    .max(10, 'At most 10 tags')
+    .superRefine((tags, context) => {
+      tags.forEach((tag, index) => {
+        if (tags.indexOf(tag) !== index)
+          context.addIssue({ code: 'custom', message: `Repeats the tag "${tag}"`, path: [index] })
+      })
+    })
+    .optional(),
+})
+
+/** tasks serves documents that pass taskSchema; anything else is a 422 naming each problem. */
+export const tasks = jsonResource({ name: 'tasks', schema: taskSchema })

@@ -1,0 +1,199 @@
+/**
+ * DocumentWriter: the Durable Object that owns one document's authoritative bytes and validators and
+ * commits every write to it, one at a time, so that If-Match and If-None-Match cannot lose an update. KV
+ * stays the read path: after each commit the object publishes the document to KV.
+ *
+ * One class serves every resource: an object is named `<resource>/<id>` (`getByName`), so a new resource
+ * needs no binding and no migration. Writes to one document are linearizable, writes to different documents
+ * never wait for each other, and no object is a hot spot for the whole API.
+ */
+
+import { DurableObject } from 'cloudflare:workers'
+import type { DocumentTarget } from '../documents/document.ts'
+import type { ContentVerdict } from '../documents/document-content.ts'
+import type { DocumentStore } from '../documents/document-store.ts'
+import {
+  type CommittedDocument,
+  type DocumentRecords,
+  deleteDocument,
+  type PatchVerdict,
+  patchDocument,
+  putDocument,
+  type WriteOutcome,
+  type WritePolicy,
+} from '../documents/document-writes.ts'
+import { rulesOf } from '../documents/resource-rules.ts'
+import type { Env } from '../env.ts'
+import type { ConditionalHeaders } from '../http/preconditions.ts'
+import { KvDocumentStore } from './kv-document-store.ts'
+
+/** WriterState is what the object keeps in its own transactional storage. */
+interface WriterState {
+  readonly target: DocumentTarget
+  /** The document as last committed; null when it does not exist (never created, or deleted). */
+  readonly document: CommittedDocument | null
+  /** Counts commits; the document's key in KV catches up with it. */
+  readonly version: number
+  readonly publishedVersion: number
+  /** When KV last accepted a write of this document's key, in ms. */
+  readonly publishedAt: number
+}
+
+/** DocumentWriterRpc is what the worker may call on a document's writer. */
+export interface DocumentWriterRpc {
+  put(
+    target: DocumentTarget,
+    content: ContentVerdict,
+    conditions: ConditionalHeaders,
+    policy: WritePolicy,
+  ): Promise<WriteOutcome>
+  patch(
+    target: DocumentTarget,
+    patch: PatchVerdict,
+    conditions: ConditionalHeaders,
+    policy: WritePolicy,
+  ): Promise<WriteOutcome>
+  remove(target: DocumentTarget, conditions: ConditionalHeaders, policy: WritePolicy): Promise<WriteOutcome>
+}
+
+/**
+ * documentWriterFor returns the writer of one document. Workers' generated stub types wrap each result in
+ * a disposable type that loses discriminated unions; the methods return plain data, so the stub is typed by
+ * the interface the class implements.
+ *
+ * @example await documentWriterFor(env, { resource: 'tasks', id: 'a1' }).remove(target, conditions, policy)
+ */
+export function documentWriterFor(env: Env, { resource, id }: DocumentTarget): DocumentWriterRpc {
+  return env.DOCUMENT_WRITER.getByName(`${resource}/${id}`) as unknown as DocumentWriterRpc
+}
+
+const STATE_KEY = 'state'
+/** KV accepts one write per second per key. */
+const KV_WRITE_INTERVAL_MS = 1_000
+/** How long after a failed publication to try again. */
+const PUBLISH_RETRY_MS = 5_000
+
+/**
+ * DocumentWriter is the Durable Object class bound as DOCUMENT_WRITER. The worker calls its methods over
+ * RPC with the request's preconditions and its content, already read and checked (or the reason it cannot
+ * be stored, which the object answers only once the preconditions hold).
+ */
+export class DocumentWriter extends DurableObject<Env> implements DocumentWriterRpc {
+  /** Where committed documents are published for reading; a field so tests can make KV fail. */
+  publisher: DocumentStore
+  // Writes run one at a time: each waits for the one before it. Unlike blockConcurrencyWhile, this queue
+  // has no time limit, so a burst on a hot document is slowed down, never refused.
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.publisher = new KvDocumentStore(env.DOCUMENTS)
+  }
+
+  /** put creates or replaces the document if the preconditions hold and the content is storable. */
+  put(target: DocumentTarget, content: ContentVerdict, conditions: ConditionalHeaders, policy: WritePolicy) {
+    return this.#write(target, (records) => putDocument(records, { conditions, content }, policy))
+  }
+
+  /** patch merges a patch into the document, checks the result against the resource's schema, commits. */
+  patch(target: DocumentTarget, patch: PatchVerdict, conditions: ConditionalHeaders, policy: WritePolicy) {
+    const rules = rulesOf(target.resource)
+    if (rules === null) throw new Error(`No resource is declared as "${target.resource}"`)
+    return this.#write(target, (records) =>
+      patchDocument(records, { conditions, patch, schema: rules.schema }, policy),
+    )
+  }
+
+  /** remove deletes the document if it exists and the preconditions hold. */
+  remove(target: DocumentTarget, conditions: ConditionalHeaders, policy: WritePolicy) {
+    return this.#write(target, (records) => deleteDocument(records, { conditions }, policy))
+  }
+
+  /** alarm publishes what an earlier publication could not, retrying until KV takes it. */
+  override async alarm(): Promise<void> {
+    await this.#serialized(() => this.#publish())
+  }
+
+  // One write: decide and commit against this object's state, then publish what changed, then answer.
+  #write(target: DocumentTarget, decide: (records: DocumentRecords) => Promise<WriteOutcome>) {
+    return this.#serialized(async () => {
+      let committed = false
+      const outcome = await decide(this.#records(target, () => (committed = true)))
+      if (committed) await this.#publish()
+      return outcome
+    })
+  }
+
+  #serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(work)
+    this.#queue = result.catch(() => undefined)
+    return result
+  }
+
+  // The state is read from storage on every write rather than kept in a field: the runtime caches storage
+  // in memory anyway, and there is then one copy of the truth.
+  async #load(target: DocumentTarget): Promise<WriterState> {
+    const stored = await this.ctx.storage.get<WriterState>(STATE_KEY)
+    if (stored) return stored
+    // A new object adopts what KV already holds for its document (the demo seed, or data written before
+    // writes went through objects); from its first commit on, its own storage is the truth.
+    const existing = await this.publisher.get(target)
+    const bytes = existing ? new Uint8Array(await new Response(existing.body).arrayBuffer()) : null
+    const document = existing && bytes ? { bytes, validators: existing.validators } : null
+    return { target, document, version: 0, publishedVersion: 0, publishedAt: 0 }
+  }
+
+  // One operation's view of the document: its state is loaded once, so a create reads KV once, not twice.
+  #records(target: DocumentTarget, onCommit: () => void): DocumentRecords {
+    let loaded: Promise<WriterState> | undefined
+    const load = () => {
+      loaded ??= this.#load(target)
+      return loaded
+    }
+    return {
+      current: async () => (await load()).document,
+      commit: async (document) => {
+        const state = await load()
+        await this.ctx.storage.put(STATE_KEY, { ...state, document, version: state.version + 1 })
+        onCommit()
+      },
+    }
+  }
+
+  /**
+   * publish writes the committed state to KV: the document, or its deletion. KV takes one write per second
+   * per key, so a publication too soon after the last one waits for the rest of that second. When KV fails,
+   * the write stays committed here and an alarm publishes the latest state later: an acknowledged write is
+   * never lost, and KV converges to it.
+   */
+  async #publish(): Promise<void> {
+    const state = await this.ctx.storage.get<WriterState>(STATE_KEY)
+    if (state === undefined || state.publishedVersion >= state.version) return
+    try {
+      const wait = state.publishedAt + KV_WRITE_INTERVAL_MS - Date.now()
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      const { document, target } = state
+      if (document) {
+        await this.publisher.put(
+          target,
+          { bytes: document.bytes, etag: document.validators.etag },
+          document.validators,
+        )
+      } else {
+        await this.publisher.delete(target)
+      }
+      await this.ctx.storage.put(STATE_KEY, {
+        ...state,
+        publishedVersion: state.version,
+        publishedAt: Date.now(),
+      })
+    } catch (error) {
+      const { resource, id } = state.target
+      console.warn(
+        `DocumentWriter ${resource}/${id}: publishing version ${state.version} to KV failed; retrying`,
+        error,
+      )
+      await this.ctx.storage.setAlarm(Date.now() + PUBLISH_RETRY_MS)
+    }
+  }
+}
