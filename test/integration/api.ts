@@ -19,11 +19,18 @@ export const ORIGIN = 'https://edge-etag.test'
 export const AUTH = { Authorization: `Bearer ${TOKEN}` }
 export const JSON_TYPE = { 'Content-Type': 'application/json' }
 
+export const MERGE_PATCH_TYPE = { 'Content-Type': 'application/merge-patch+json' }
+
 export function itemUrl(id: string): string {
   return `${ORIGIN}/api/items/${id}`
 }
 
+export function taskUrl(id: string): string {
+  return `${ORIGIN}/api/tasks/${id}`
+}
+
 export const COLLECTION_URL = `${ORIGIN}/api/items`
+export const TASKS_URL = `${ORIGIN}/api/tasks`
 
 /** request sends one request through the worker's own fetch handler (SELF), as a client would. */
 export function request(url: string, init: RequestInit = {}): Promise<Response> {
@@ -41,6 +48,24 @@ export function put(id: string, body: unknown, headers: Record<string, string> =
 
 export function get(id: string, headers: Record<string, string> = {}): Promise<Response> {
   return request(itemUrl(id), { headers })
+}
+
+/** putTask stores a task with the test token; `body` is sent as given when it is a string. */
+export function putTask(id: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return request(taskUrl(id), {
+    method: 'PUT',
+    headers: { ...AUTH, ...JSON_TYPE, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+}
+
+/** patch sends a JSON Merge Patch to a document URL with the test token; a string body is sent as given. */
+export function patch(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return request(url, {
+    method: 'PATCH',
+    headers: { ...AUTH, ...MERGE_PATCH_TYPE, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
 }
 
 /** etagOf returns a response's ETag, failing the test when there is none. */
@@ -130,13 +155,17 @@ export function failingKv(): KVNamespace {
 }
 
 /**
- * clearStore empties the local KV and every item writer's storage, so each test starts from nothing; each
- * test file has storage of its own.
+ * clearStore empties the local KV and every document writer's storage, so each test starts from nothing;
+ * each test file has storage of its own.
  */
 export async function clearStore(): Promise<void> {
-  const { ITEMS: kv, ITEM_WRITER: writers } = env as Env
-  const { keys } = await kv.list()
-  await Promise.all(keys.map((key) => kv.delete(key.name)))
+  const { DOCUMENTS: kv, DOCUMENT_WRITER: writers } = env as Env
+  let cursor: string | undefined
+  do {
+    const page: KVNamespaceListResult<unknown> = await kv.list(cursor ? { cursor } : {})
+    await Promise.all(page.keys.map((key) => kv.delete(key.name)))
+    cursor = page.list_complete ? undefined : page.cursor
+  } while (cursor)
   for (const id of await listDurableObjectIds(writers)) {
     await runInDurableObject(writers.get(id), async (_, state) => {
       await state.storage.deleteAlarm()

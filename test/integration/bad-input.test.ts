@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   AUTH,
   clearStore,
@@ -140,20 +140,20 @@ function putInit(body: string): RequestInit {
 }
 
 describe('routing', () => {
-  it.each(['POST', 'PATCH'])('answers 405 with Allow to %s on an item', async (method) => {
+  it.each(['POST', 'PROPFIND'])('answers 405 with Allow to %s on an item', async (method) => {
     const response = await request(itemUrl('apple'), {
       method,
       headers: { ...AUTH, ...JSON_TYPE },
       body: '{}',
     })
     await expectProblem(response, 405)
-    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS')
+    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS')
   })
 
   it('answers OPTIONS with 204 and Allow', async () => {
     const response = await request(itemUrl('apple'), { method: 'OPTIONS' })
     expect(response.status).toBe(204)
-    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS')
+    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS')
   })
 
   it('answers 404 problem+json for unknown paths, echoing only the start of a long one', async () => {
@@ -213,10 +213,14 @@ describe('KV failures', () => {
     ['GET the collection', 'GET', 'https://edge-etag.test/api/items'],
   ])('answers 503 with Retry-After when KV fails to %s', async (_, method, url) => {
     const init = method === 'PUT' ? putInit('{"a":1}') : { method, headers: AUTH }
-    const response = await fetchWith({ ITEMS: failingKv() }, url, init)
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const response = await fetchWith({ DOCUMENTS: failingKv() }, url, init)
     const problem = await expectProblem(response, 503)
     expect(response.headers.get('Retry-After')).toMatch(/^\d+$/)
     expect(JSON.stringify(problem)).not.toContain('KV GET failed')
+    // The failure is logged for the operator, once.
+    expect(errors).toHaveBeenCalledOnce()
+    errors.mockRestore()
   })
 })
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { answerUnrouted } from '../../src/allowed-methods.ts'
 import { conditionalJson } from '../../src/conditional-response.ts'
 import type { AppEnv } from '../../src/env.ts'
 import { renderError } from '../../src/errors.ts'
@@ -11,6 +12,7 @@ status.get('/', (c) => conditionalJson(c, { service: 'edge-etag', healthy: true 
 status.get('/dated', (c) => conditionalJson(c, { v: 1 }, { lastModified: 'Sun, 06 Nov 1994 08:49:37 GMT' }))
 status.get('/broken', (c) => conditionalJson(c, { v: undefined }))
 const app = new Hono<AppEnv>().route('/api/status', status).onError(renderError)
+app.notFound(answerUnrouted(app))
 
 function fetchStatus(path = '', init: RequestInit = {}): Promise<Response> {
   return Promise.resolve(app.request(`/api/status${path}`, init))
@@ -48,10 +50,22 @@ describe('conditionalJson', () => {
     expect(head.headers.get('ETag')).toBe(full.headers.get('ETag'))
   })
 
-  it('turns a value that is not JSON into a 500 that reveals nothing of it', async () => {
+  it('answers other methods with 405 and Allow, and OPTIONS with 204 and Allow, as every route does', async () => {
+    const post = await fetchStatus('', { method: 'POST', body: '{}' })
+    expect(post.status).toBe(405)
+    expect(post.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
+    const options = await fetchStatus('', { method: 'OPTIONS' })
+    expect(options.status).toBe(204)
+    expect(options.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
+  })
+
+  it('turns a value that is not JSON into a 500 that reveals nothing of it, and logs it', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
     const response = await fetchStatus('/broken')
     expect(response.status).toBe(500)
     expect(response.headers.get('Content-Type')).toBe('application/problem+json')
     expect(await response.text()).not.toContain('undefined')
+    expect(errors).toHaveBeenCalledOnce()
+    errors.mockRestore()
   })
 })

@@ -102,6 +102,6 @@ describe('CORS for configured origins', () => {
       headers: { Origin: APP },
     })
     expect(response.status).toBe(204)
-    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS')
+    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS')
   })
 })

@@ -135,9 +135,11 @@ describe('conditional GET of an item', () => {
   it('answers a 304 for a 1 MB item without reading its value', async () => {
     const big = { blob: 'x'.repeat(1_000_000) }
     const etag = etagOf(await put('big', big))
-    const { kv, calls } = observedKv((env as Env).ITEMS)
+    const { kv, calls } = observedKv((env as Env).DOCUMENTS)
 
-    const response = await fetchWith({ ITEMS: kv }, itemUrl('big'), { headers: { 'If-None-Match': etag } })
+    const response = await fetchWith({ DOCUMENTS: kv }, itemUrl('big'), {
+      headers: { 'If-None-Match': etag },
+    })
 
     expect(response.status).toBe(304)
     expect(calls.operations).toEqual(['getWithMetadata:stream'])
@@ -146,9 +148,9 @@ describe('conditional GET of an item', () => {
 
   it('serves a 200 by streaming the stored bytes, read once', async () => {
     await put('big', { blob: 'x'.repeat(300_000) })
-    const { kv, calls } = observedKv((env as Env).ITEMS)
+    const { kv, calls } = observedKv((env as Env).DOCUMENTS)
 
-    const response = await fetchWith({ ITEMS: kv }, itemUrl('big'))
+    const response = await fetchWith({ DOCUMENTS: kv }, itemUrl('big'))
     const bytes = await response.arrayBuffer()
 
     expect(response.status).toBe(200)

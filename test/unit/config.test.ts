@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_BODY_BYTES, KV_VALUE_LIMIT_BYTES, readConfig } from '../../src/config.ts'
 import type { Env } from '../../src/env.ts'
 
-const ENV = { ITEMS: {} as KVNamespace, ITEM_WRITER: {} as Env['ITEM_WRITER'] } satisfies Env
+const ENV = { DOCUMENTS: {} as KVNamespace, DOCUMENT_WRITER: {} as Env['DOCUMENT_WRITER'] } satisfies Env
 
 describe('readConfig', () => {
   it.each([

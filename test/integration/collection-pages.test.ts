@@ -1,0 +1,286 @@
+import { env } from 'cloudflare:test'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Env } from '../../src/env.ts'
+import { canonicalJson } from '../../src/http/canonical-json.ts'
+import {
+  AUTH,
+  COLLECTION_URL,
+  clearStore,
+  etagOf,
+  fetchWith,
+  itemUrl,
+  ORIGIN,
+  observedKv,
+  put,
+  request,
+  sha256Tag,
+  sleep,
+} from './api.ts'
+
+beforeEach(clearStore)
+
+interface Page {
+  items: { id: string; value: unknown }[]
+  next?: string
+}
+
+function collection(url = COLLECTION_URL, headers: Record<string, string> = {}): Promise<Response> {
+  return fetchWith({}, url, { headers })
+}
+
+/** seed stores documents straight into KV, as the writers publish them, much faster than PUTs would. */
+async function seed(
+  resource: string,
+  count: number,
+  valueOf: (index: number) => unknown = (index) => ({ index }),
+) {
+  const kv = (env as Env).DOCUMENTS
+  const lastModified = new Date().toUTCString()
+  for (let start = 0; start < count; start += 500) {
+    await Promise.all(
+      Array.from({ length: Math.min(500, count - start) }, async (_, offset) => {
+        const index = start + offset
+        const bytes = new TextEncoder().encode(canonicalJson(valueOf(index)))
+        const metadata = { etag: await sha256Tag(bytes), lastModified, size: bytes.byteLength }
+        await kv.put(`${resource}:doc${String(index).padStart(5, '0')}`, bytes, { metadata })
+      }),
+    )
+  }
+}
+
+/** walk follows `next` from the first page and returns every page's body and response. */
+async function walk(first: string): Promise<{ pages: Page[]; responses: Response[] }> {
+  const pages: Page[] = []
+  const responses: Response[] = []
+  let url: string | null = first
+  while (url !== null) {
+    const response = await collection(url)
+    expect(response.status, url).toBe(200)
+    const page = (await response.json()) as Page
+    pages.push(page)
+    responses.push(response)
+    url = page.next === undefined ? null : `${ORIGIN}${page.next}`
+    if (pages.length > 100) throw new Error('more than 100 pages')
+  }
+  return { pages, responses }
+}
+
+/** pageTag computes, independently of src/, the page tag the README describes: SHA-256 over ids, tags, next. */
+async function pageTag(members: [string, string][], next: string | null): Promise<string> {
+  return sha256Tag(new TextEncoder().encode(JSON.stringify({ items: members, next })))
+}
+
+describe('GET /api/items, the first page', () => {
+  it('serves every item with its id, in id order, as canonical JSON, with no next when all fit', async () => {
+    const pear = await put('pear', { name: 'Pear', z: 1, a: 2 })
+    const upper = await put('Apple', { name: 'Apple' })
+    const lower = await put('apple', { name: 'apple' })
+
+    const response = await collection()
+    const text = await response.text()
+
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toBe('application/json')
+    expect(response.headers.get('Link')).toBeNull()
+    expect(text).toBe(
+      '{"items":[{"id":"Apple","value":{"name":"Apple"}},{"id":"apple","value":{"name":"apple"}},' +
+        '{"id":"pear","value":{"a":2,"name":"Pear","z":1}}]}',
+    )
+    expect(etagOf(response)).toBe(
+      await pageTag(
+        [
+          ['Apple', etagOf(upper)],
+          ['apple', etagOf(lower)],
+          ['pear', etagOf(pear)],
+        ],
+        null,
+      ),
+    )
+  })
+
+  it('serves an empty collection when there are no documents', async () => {
+    const response = await collection()
+    expect(await response.text()).toBe('{"items":[]}')
+    expect(etagOf(response)).toBe(await pageTag([], null))
+  })
+
+  it('answers HEAD with the validators of GET and no body', async () => {
+    await put('pear', { name: 'Pear' })
+    const full = await collection()
+    const head = await fetchWith({}, COLLECTION_URL, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+    expect(head.headers.get('ETag')).toBe(full.headers.get('ETag'))
+  })
+
+  it('carries no Last-Modified, so that a delete can never make a page look older', async () => {
+    await put('pear', { name: 'Pear' })
+    const response = await collection()
+    expect(response.headers.get('Last-Modified')).toBeNull()
+    // If-Modified-Since is then ignored (RFC 9110 section 13.1.3): a full answer.
+    expect((await collection(COLLECTION_URL, { 'If-Modified-Since': new Date().toUTCString() })).status).toBe(
+      200,
+    )
+  })
+
+  it('answers a matching If-None-Match with 304 from one KV list, reading no document', async () => {
+    await put('pear', { name: 'Pear' })
+    const etag = etagOf(await collection())
+    const { kv, calls } = observedKv((env as Env).DOCUMENTS)
+
+    const response = await fetchWith({ DOCUMENTS: kv }, COLLECTION_URL, {
+      headers: { 'If-None-Match': etag },
+    })
+
+    expect(response.status).toBe(304)
+    expect(response.headers.get('ETag')).toBe(etag)
+    expect(calls.operations).toEqual(['list'])
+  })
+
+  it('answers a failing If-Match with 412', async () => {
+    await put('pear', { name: 'Pear' })
+    expect((await collection(COLLECTION_URL, { 'If-Match': '"stale"' })).status).toBe(412)
+  })
+
+  it('changes its ETag after a write and after a delete, and keeps it across a byte-identical PUT', async () => {
+    await put('pear', { name: 'Pear' })
+    await put('plum', { name: 'Plum' })
+    const first = etagOf(await collection())
+
+    // A byte-identical PUT changes nothing.
+    await put('pear', { a: undefined, name: 'Pear' })
+    expect(etagOf(await collection())).toBe(first)
+
+    // A change of one member changes the page.
+    await sleep(1_000)
+    await put('pear', { name: 'Ripe pear' })
+    const changed = await collection(COLLECTION_URL, { 'If-None-Match': first })
+    expect(changed.status).toBe(200)
+    const second = etagOf(changed)
+
+    // A delete changes it again.
+    await request(itemUrl('plum'), { method: 'DELETE', headers: AUTH })
+    const deleted = await collection(COLLECTION_URL, { 'If-None-Match': second })
+    expect(deleted.status).toBe(200)
+    expect(await deleted.json()).toEqual({ items: [{ id: 'pear', value: { name: 'Ripe pear' } }] })
+  })
+})
+
+describe('pagination', () => {
+  it('yields every document exactly once, in id order, when following next from the first page', async () => {
+    await seed('items', 250)
+
+    const { pages, responses } = await walk(`${COLLECTION_URL}?limit=100`)
+
+    expect(pages.map((page) => page.items.length)).toEqual([100, 100, 50])
+    const ids = pages.flatMap((page) => page.items.map((item) => item.id))
+    expect(ids).toEqual(Array.from({ length: 250 }, (_, index) => `doc${String(index).padStart(5, '0')}`))
+    // next is also the Link with rel="next" (RFC 8288), and the last page has neither.
+    responses.forEach((response, index) => {
+      const next = pages[index]?.next
+      expect(response.headers.get('Link')).toBe(next === undefined ? null : `<${next}>; rel="next"`)
+    })
+    expect(pages[0]?.next).toMatch(/^\/api\/items\?limit=100&cursor=[A-Za-z0-9_.-]+$/)
+  })
+
+  it('uses a limit of 100 by default, and honours limits from 1 to 1000', async () => {
+    await seed('items', 120)
+    expect(((await (await collection()).json()) as Page).items).toHaveLength(100)
+    expect(((await (await collection(`${COLLECTION_URL}?limit=1`)).json()) as Page).items).toHaveLength(1)
+    expect(((await (await collection(`${COLLECTION_URL}?limit=1000`)).json()) as Page).items).toHaveLength(
+      120,
+    )
+    const { pages } = await walk(`${COLLECTION_URL}?limit=7`)
+    expect(pages).toHaveLength(18)
+    expect(new Set(pages.flatMap((page) => page.items.map((item) => item.id))).size).toBe(120)
+  })
+
+  it('answers 304 on a later page, and 200 again once one of its documents changes', async () => {
+    await seed('items', 5)
+    const first = (await (await collection(`${COLLECTION_URL}?limit=2`)).json()) as Page
+    const secondUrl = `${ORIGIN}${first.next}`
+    const second = await collection(secondUrl)
+    const etag = etagOf(second)
+    const members = ((await second.json()) as Page).items.map((item) => item.id)
+
+    expect((await collection(secondUrl, { 'If-None-Match': etag })).status).toBe(304)
+
+    // A member of that page changes.
+    await put(members[0] ?? '', { changed: true })
+    expect((await collection(secondUrl, { 'If-None-Match': etag })).status).toBe(200)
+  })
+
+  it.each([
+    { query: 'limit=0', why: 'a limit below 1' },
+    { query: 'limit=1001', why: 'a limit above 1000' },
+    { query: 'limit=ten', why: 'a limit that is not a number' },
+    { query: 'limit=1.5', why: 'a fractional limit' },
+    { query: 'limit=', why: 'an empty limit' },
+    { query: 'limit=5&limit=6', why: 'a limit given twice' },
+    { query: 'cursor=garbage', why: 'a cursor this API did not make' },
+    { query: 'cursor=', why: 'an empty cursor' },
+    { query: `cursor=${'A'.repeat(10_000)}.abcdefghijkl`, why: 'a 10 000-character cursor' },
+  ])('answers 400 problem+json to $why', async ({ query }) => {
+    const response = await collection(`${COLLECTION_URL}?${query}`)
+    expect(response.status).toBe(400)
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+    expect(((await response.json()) as { detail: string }).detail).toMatch(/limit|cursor/)
+  })
+
+  it('answers 400 to a cursor made for another resource, or altered', async () => {
+    await seed('items', 3)
+    await seed('tasks', 3, (index) => ({ title: `t${index}`, done: false }))
+    const next = ((await (await collection(`${COLLECTION_URL}?limit=1`)).json()) as Page).next ?? ''
+    const cursor = new URLSearchParams(next.split('?')[1]).get('cursor') ?? ''
+
+    expect((await collection(`${ORIGIN}/api/tasks?limit=1&cursor=${cursor}`)).status).toBe(400)
+    const altered = `${cursor.at(0) === 'A' ? 'B' : 'A'}${cursor.slice(1)}`
+    expect((await collection(`${COLLECTION_URL}?limit=1&cursor=${altered}`)).status).toBe(400)
+    expect((await collection(`${COLLECTION_URL}?limit=1&cursor=${cursor}`)).status).toBe(200)
+  })
+
+  it('serves 26 documents of 1 MiB in pages that stop short of the limit, never a 503', async () => {
+    const filler = 'x'.repeat(1_048_576 - 16)
+    await seed('items', 26, (index) => ({ i: index, s: filler }))
+    const { kv, calls } = observedKv((env as Env).DOCUMENTS)
+
+    const first = await fetchWith({ DOCUMENTS: kv }, COLLECTION_URL)
+    expect(first.status).toBe(200)
+    const page = (await first.json()) as Page
+    expect(page.items.length).toBeGreaterThan(0)
+    expect(page.items.length).toBeLessThan(26)
+    expect(page.next).toBeDefined()
+    // Each bulk read stays far under KV's 25 MiB per read.
+    expect(
+      calls.operations.filter((operation) => operation === 'getWithMetadata:text').length,
+    ).toBeGreaterThan(0)
+
+    const { pages } = await walk(COLLECTION_URL)
+    expect(pages.flatMap((each) => each.items.map((item) => item.id))).toHaveLength(26)
+  }, 60_000)
+})
+
+describe('the cost of a page', () => {
+  async function countOperations(headers: Record<string, string>): Promise<string[]> {
+    const { kv, calls } = observedKv((env as Env).DOCUMENTS)
+    const response = await fetchWith({ DOCUMENTS: kv }, COLLECTION_URL, { headers })
+    await response.arrayBuffer()
+    return calls.operations
+  }
+
+  it('is the same KV operations for page 1 with 100 documents and with 10 000 (200 and 304)', async () => {
+    await seed('items', 100)
+    const small200 = await countOperations({})
+    const small304 = await countOperations({ 'If-None-Match': etagOf(await collection()) })
+
+    await seed('items', 10_000)
+    const large200 = await countOperations({})
+    const large304 = await countOperations({ 'If-None-Match': etagOf(await collection()) })
+
+    // One list; one bulk read of the page's 100 documents for the 200; nothing else.
+    expect(small200).toEqual(['list', 'getWithMetadata:text'])
+    expect(small304).toEqual(['list'])
+    expect(large200).toEqual(small200)
+    expect(large304).toEqual(small304)
+  }, 120_000)
+})
