@@ -2,8 +2,9 @@
  * The benchmark: every read path of the API next to its baselines, in one run, at three payload sizes.
  *
  * Targets: the API (`/api/items/...`), the same payload with plain `c.json()` (the floor), and that route behind
- * Hono's `etag()` middleware, each for an item of about 1 KB, 100 KB and 1 MB and for the collection holding
- * the three, as a 200 and as a 304 (matching If-None-Match). The worker is the bench bundle
+ * Hono's `etag()` middleware, each for an item of about 1 KB, 100 KB and 1 MB, for the items collection holding
+ * the three, and for a collection page of 100 documents of about 1 KB, as a 200 and as a 304 (matching
+ * If-None-Match). The worker is the bench bundle
  * (bench-worker.ts, built by `wrangler deploy --dry-run`), first served by `workerd serve` alone with a
  * floor-cost in-memory KV (the worker's own cost), then through the Miniflare API with its KV simulator. wrk (Debian's
  * apt; autocannon when wrk is missing) drives it over loopback; on Linux, workerd is pinned to CPU 1 and the
@@ -56,18 +57,26 @@ function scenariosFor(payload: string, paths: Record<Scenario['target'], string>
   ]
 }
 
+/** PAGE_DOCUMENTS is how many documents of about 1 KB the collection-page rows store: one page of 100. */
+const PAGE_DOCUMENTS = 100
+
 const scenarios: Scenario[] = [
   ...SIZES.flatMap(({ label, id }) =>
     scenariosFor(`item ${label}`, {
-      plain: `/bench/plain/${id}`,
-      'hono etag()': `/bench/hono-etag/${id}`,
+      plain: `/bench/plain/items/${id}`,
+      'hono etag()': `/bench/hono-etag/items/${id}`,
       'edge-etag': `/api/items/${id}`,
     }),
   ),
-  ...scenariosFor('collection (~1.1 MB)', {
-    plain: '/bench/plain-collection',
-    'hono etag()': '/bench/hono-etag-collection',
+  ...scenariosFor('collection of the 3 (~1.1 MB)', {
+    plain: '/bench/plain-page/items',
+    'hono etag()': '/bench/hono-etag-page/items',
     'edge-etag': '/api/items',
+  }),
+  ...scenariosFor(`page of ${PAGE_DOCUMENTS} x 1 KB`, {
+    plain: '/bench/plain-page/pages',
+    'hono etag()': '/bench/hono-etag-page/pages',
+    'edge-etag': '/api/pages',
   }),
 ]
 
@@ -187,13 +196,20 @@ async function runWith(kv: 'memory' | 'miniflare', scriptPath: string): Promise<
     const pids = worker.pid === undefined ? workerdPids() : [worker.pid]
     for (const pid of pids) pin(pid, 1)
     pin(process.pid, 0) // wrk, started from this process, inherits the pinning
-    for (const { id, bytes } of SIZES) {
-      const response = await fetch(new URL(`/bench/seed/${id}`, worker.url), {
+    const documents = [
+      ...SIZES.map(({ id, bytes }) => ({ path: `items/${id}`, value: itemOfSize(bytes) })),
+      ...Array.from({ length: PAGE_DOCUMENTS }, (_, index) => ({
+        path: `pages/p${String(index).padStart(3, '0')}`,
+        value: itemOfSize(1_000),
+      })),
+    ]
+    for (const { path, value } of documents) {
+      const response = await fetch(new URL(`/bench/seed/${path}`, worker.url), {
         method: 'PUT',
         headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(itemOfSize(bytes)),
+        body: JSON.stringify(value),
       })
-      if (!response.ok) throw new Error(`seeding ${id} failed: ${response.status}`)
+      if (!response.ok) throw new Error(`seeding ${path} failed: ${response.status}`)
     }
     const etags = new Map<string, string>()
     for (const { path } of scenarios) {

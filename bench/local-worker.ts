@@ -31,14 +31,26 @@ export function buildBundle(outdir = 'dist', config?: string): string {
 
 /**
  * startWorker serves a bundle on a free loopback port and returns its URL with a function to stop it. A
- * bundle that exports ItemWriter gets its Durable Object binding, so bundles from before and after writes
- * went through objects can be measured alike.
+ * bundle gets the bindings of its own generation (DocumentWriter and DOCUMENTS now; ItemWriter and ITEMS
+ * before resources were declarations; ITEMS alone before writes went through objects), so older builds can be
+ * measured beside this one.
  */
 export async function startWorker(
   scriptPath: string,
   bindings: Record<string, string> = {},
 ): Promise<{ url: URL; stop: () => Promise<void> }> {
-  const hasWriter = readFileSync(scriptPath, 'utf8').includes('ItemWriter')
+  const script = readFileSync(scriptPath, 'utf8')
+  const storage = script.includes('DocumentWriter')
+    ? {
+        kvNamespaces: { DOCUMENTS: 'bench-documents' },
+        durableObjects: { DOCUMENT_WRITER: { className: 'DocumentWriter', useSQLite: true } },
+      }
+    : script.includes('ItemWriter')
+      ? {
+          kvNamespaces: { ITEMS: 'bench-items' },
+          durableObjects: { ITEM_WRITER: { className: 'ItemWriter', useSQLite: true } },
+        }
+      : { kvNamespaces: { ITEMS: 'bench-items' } }
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       host: '127.0.0.1',
@@ -49,8 +61,7 @@ export async function startWorker(
       modulesRoot: dirname(resolve(scriptPath)),
       compatibilityDate: '2026-11-01',
       compatibilityFlags: ['nodejs_compat'],
-      kvNamespaces: { ITEMS: 'bench-items' },
-      ...(hasWriter ? { durableObjects: { ITEM_WRITER: { className: 'ItemWriter', useSQLite: true } } } : {}),
+      ...storage,
       bindings: { API_TOKEN: TOKEN, MAX_BODY_BYTES: String(2_000_000), ...bindings },
     }),
   )

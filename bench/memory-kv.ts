@@ -46,9 +46,22 @@ function lengthKnownStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
   )
 }
 
+// lowerBound returns the index of the first name not below `key`, by binary search.
+function lowerBound(sorted: readonly string[], key: string): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((sorted[middle] as string) < key) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
 /** MemoryKv holds values and metadata in a Map; cast it to KVNamespace to bind it. */
 export class MemoryKv {
   readonly #values = new Map<string, Value>()
+  #sorted: string[] | undefined
 
   async get(key: string | string[], options?: unknown): Promise<unknown> {
     const type = typeOf(options)
@@ -58,9 +71,10 @@ export class MemoryKv {
     return this.#read(key, type)
   }
 
-  async getWithMetadata(key: string, options?: unknown): Promise<{ value: unknown; metadata: unknown }> {
-    const value = this.#values.get(key)
-    return { value: value ? decode(value.bytes, typeOf(options)) : null, metadata: value?.metadata ?? null }
+  async getWithMetadata(key: string | string[], options?: unknown): Promise<unknown> {
+    const type = typeOf(options)
+    if (Array.isArray(key)) return new Map(key.map((name) => [name, this.#readWithMetadata(name, type)]))
+    return this.#readWithMetadata(key, type)
   }
 
   async put(key: string, value: string | ArrayBuffer | ArrayBufferView, options?: { metadata?: unknown }) {
@@ -70,21 +84,43 @@ export class MemoryKv {
         : value instanceof ArrayBuffer
           ? new Uint8Array(value.slice(0))
           : new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength))
+    if (!this.#values.has(key)) this.#sorted = undefined
     this.#values.set(key, { bytes, metadata: options?.metadata ?? null })
   }
 
   async delete(key: string): Promise<void> {
-    this.#values.delete(key)
+    if (this.#values.delete(key)) this.#sorted = undefined
   }
 
-  async list(options: { prefix?: string } = {}) {
+  // Like KV: keys in byte order, at most `limit` (1000) of them, with their metadata; the cursor is the last
+  // key returned. The sorted key list is kept until a write changes it, so a list costs what KV's would.
+  async list(options: { prefix?: string; limit?: number; cursor?: string | null } = {}) {
     const prefix = options.prefix ?? ''
-    const names = [...this.#values.keys()].filter((name) => name.startsWith(prefix)).sort()
-    return { keys: names.map((name) => ({ name })), list_complete: true, cacheStatus: null }
+    this.#sorted ??= [...this.#values.keys()].sort()
+    const after = options.cursor ? atob(options.cursor) : ''
+    let start = lowerBound(this.#sorted, after > prefix ? after : prefix)
+    if (this.#sorted[start] === after) start++
+    const limit = Math.min(options.limit ?? 1000, 1000)
+    const names: string[] = []
+    for (let index = start; index < this.#sorted.length && names.length <= limit; index++) {
+      const name = this.#sorted[index] as string
+      if (!name.startsWith(prefix)) break
+      names.push(name)
+    }
+    const complete = names.length <= limit
+    const keys = names.slice(0, limit).map((name) => ({ name, metadata: this.#values.get(name)?.metadata }))
+    return complete
+      ? { keys, list_complete: true, cacheStatus: null }
+      : { keys, list_complete: false, cursor: btoa(keys.at(-1)?.name ?? ''), cacheStatus: null }
   }
 
   #read(key: string, type: GetType): unknown {
     const value = this.#values.get(key)
     return value ? decode(value.bytes, type) : null
+  }
+
+  #readWithMetadata(key: string, type: GetType): { value: unknown; metadata: unknown } {
+    const value = this.#values.get(key)
+    return { value: value ? decode(value.bytes, type) : null, metadata: value?.metadata ?? null }
   }
 }

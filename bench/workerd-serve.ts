@@ -1,6 +1,6 @@
 /**
  * The bench bundle served by `workerd serve` itself, with nothing in front of it: no Miniflare entry worker,
- * no `wrangler dev` proxy. Used with the floor-cost in-memory KV (BENCH_KV = "memory"), so the ITEMS binding
+ * no `wrangler dev` proxy. Used with the floor-cost in-memory KV (BENCH_KV = "memory"), so the DOCUMENTS binding
  * points at a stub that is never called.
  */
 
@@ -35,13 +35,13 @@ const mainWorker :Workerd.Worker = (
   compatibilityDate = "2026-11-01",
   compatibilityFlags = ["nodejs_compat"],
   bindings = [
-    (name = "ITEMS", kvNamespace = "kv-stub"),
-    (name = "ITEM_WRITER", durableObjectNamespace = "ItemWriter"),
+    (name = "DOCUMENTS", kvNamespace = "kv-stub"),
+    (name = "DOCUMENT_WRITER", durableObjectNamespace = "DocumentWriter"),
     (name = "API_TOKEN", text = "${TOKEN}"),
     (name = "MAX_BODY_BYTES", text = "2000000"),
     (name = "BENCH_KV", text = "memory"),
   ],
-  durableObjectNamespaces = [ (className = "ItemWriter", uniqueKey = "bench-item-writer", enableSql = true) ],
+  durableObjectNamespaces = [ (className = "DocumentWriter", uniqueKey = "bench-document-writer", enableSql = true) ],
   durableObjectStorage = (inMemory = void),
 );
 

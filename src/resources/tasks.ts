@@ -12,14 +12,16 @@ const characters = (min: number, max: number) =>
     message: `Must be ${min} to ${max} characters`,
   })
 
-// A real calendar date: 2024-02-29 is one, 2023-02-29 is not.
+// A real calendar date: 2024-02-29 is one, 2023-02-29 is not (Date rolls it over to March 1st). zod runs a
+// refinement even when the pattern failed, so it must not throw on any string.
+const isCalendarDate = (text: string) => {
+  const date = new Date(`${text}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
+}
 const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD')
-  .refine(
-    (text) => new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
-    'Must be a real calendar date',
-  )
+  .refine(isCalendarDate, 'Must be a real calendar date')
 
 /** taskSchema: a title, whether it is done, an optional due date and up to 10 distinct tags; nothing else. */
 export const taskSchema = z.strictObject({

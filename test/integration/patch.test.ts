@@ -201,35 +201,33 @@ describe.each([
   )
 
   it.each([
-    { contentType: 'application/json' },
-    { contentType: 'text/plain' },
-    { contentType: 'application/json-patch+json' },
-    { contentType: null },
-  ])(
-    'answers 415 with Accept-Patch to Content-Type: $contentType, changing nothing',
-    async ({ contentType }) => {
-      await putDocument('doc', document)
-      const before = await snapshot(url('doc'))
+    { sent: 'Content-Type: application/json', contentType: 'application/json' },
+    { sent: 'Content-Type: text/plain', contentType: 'text/plain' },
+    { sent: 'Content-Type: application/json-patch+json', contentType: 'application/json-patch+json' },
+    { sent: 'no Content-Type', contentType: null },
+  ])('answers 415 with Accept-Patch to $sent, changing nothing', async ({ contentType }) => {
+    await putDocument('doc', document)
+    const before = await snapshot(url('doc'))
 
-      // A body given as bytes gets no Content-Type from fetch; a string would get text/plain.
-      const response = await request(url('doc'), {
-        method: 'PATCH',
-        headers: { ...AUTH, ...(contentType === null ? {} : { 'Content-Type': contentType }) },
-        body: new TextEncoder().encode(JSON.stringify(change)),
-      })
+    // A body given as bytes gets no Content-Type from fetch; a string would get text/plain.
+    const response = await request(url('doc'), {
+      method: 'PATCH',
+      headers: { ...AUTH, ...(contentType === null ? {} : { 'Content-Type': contentType }) },
+      body: new TextEncoder().encode(JSON.stringify(change)),
+    })
 
-      await expectProblem(response, 415)
-      expect(response.headers.get('Accept-Patch')).toBe(MERGE_PATCH)
-      expect(await snapshot(url('doc'))).toEqual(before)
-    },
-  )
+    await expectProblem(response, 415)
+    expect(response.headers.get('Accept-Patch')).toBe(MERGE_PATCH)
+    expect(await snapshot(url('doc'))).toEqual(before)
+  })
 
   it.each([
+    // RFC 7396 section 2: a patch that is not an object, null included, replaces the target whole.
     { patchIs: 'an array', body: '["c"]' },
     { patchIs: 'a string', body: '"bar"' },
     { patchIs: 'a number', body: '42' },
     { patchIs: 'true', body: 'true' },
-    { patchIs: 'null, which replaces the target with null', body: 'null' },
+    { patchIs: 'null', body: 'null' },
   ])(
     'answers 422 to a patch that is $patchIs, since the result is not an object, storing nothing',
     async ({ body }) => {
@@ -286,7 +284,7 @@ describe.each([
 
   describe('Accept-Patch (RFC 5789 section 3.1)', () => {
     it.each([{ method: 'GET' }, { method: 'HEAD' }, { method: 'OPTIONS' }])(
-      'is on a $method of a document',
+      'is sent in answer to $method of a document',
       async ({ method }) => {
         await putDocument('doc', document)
         const response = await request(url('doc'), { method })
@@ -295,7 +293,7 @@ describe.each([
       },
     )
 
-    it('is on OPTIONS, whose Allow lists PATCH', async () => {
+    it('is sent with OPTIONS of a document not yet created, whose Allow lists PATCH', async () => {
       const response = await request(url('doc'), { method: 'OPTIONS' })
       expect(response.status).toBe(204)
       expect(response.headers.get('Allow')?.split(', ')).toContain('PATCH')
@@ -308,20 +306,20 @@ describe('PATCH /api/tasks/:id and the tasks schema', () => {
   const TASK = { title: 'Buy milk', done: false, due: '2026-06-30' }
 
   it.each([
-    { breaks: 'done as a string', patch: { done: 'yes' }, pointers: ['/done'] },
-    { breaks: 'an unknown member', patch: { extra: 1 }, pointers: ['/extra'] },
-    { breaks: 'a removed title, which is required', patch: { title: null }, pointers: ['/title'] },
-    { breaks: 'a removed done, which is required', patch: { done: null }, pointers: ['/done'] },
-    { breaks: 'an empty title', patch: { title: '' }, pointers: ['/title'] },
-    { breaks: 'a date that is not in the calendar', patch: { due: '2023-02-29' }, pointers: ['/due'] },
-    { breaks: 'a repeated tag', patch: { tags: ['a', 'a'] }, pointers: ['/tags/1'] },
+    { patchDoes: 'sets done to a string', patch: { done: 'yes' }, pointers: ['/done'] },
+    { patchDoes: 'adds an unknown member', patch: { extra: 1 }, pointers: ['/extra'] },
+    { patchDoes: 'removes the required title', patch: { title: null }, pointers: ['/title'] },
+    { patchDoes: 'removes the required done', patch: { done: null }, pointers: ['/done'] },
+    { patchDoes: 'empties the title', patch: { title: '' }, pointers: ['/title'] },
+    { patchDoes: 'sets due to 2023-02-29', patch: { due: '2023-02-29' }, pointers: ['/due'] },
+    { patchDoes: 'repeats a tag', patch: { tags: ['a', 'a'] }, pointers: ['/tags/1'] },
     {
-      breaks: 'a member named __proto__',
+      patchDoes: 'adds a member named __proto__',
       patch: '{"__proto__":{"polluted":true}}',
       pointers: ['/__proto__'],
     },
   ])(
-    'answers 422 naming $pointers to a patch that gives $breaks, storing nothing',
+    'answers 422 naming $pointers to a patch that $patchDoes, storing nothing',
     async ({ patch: mergePatch, pointers }) => {
       await putTask('t1', TASK)
       const before = await snapshot(taskUrl('t1'))
