@@ -17,7 +17,7 @@ import { canonicalJson } from '../src/http/canonical-json.ts'
 import { contentETag } from '../src/http/content-etag.ts'
 import { formatHttpDate } from '../src/http/http-date.ts'
 import app from '../src/index.ts'
-import { jsonResource } from '../src/json-resource.ts'
+import { jsonResource } from '../src/json-resource/index.ts'
 import { type DocumentMetadata, documentKey, resourcePrefix } from '../src/store/keys.ts'
 import { MemoryKv } from './memory-kv.ts'
 

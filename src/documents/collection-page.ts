@@ -39,8 +39,9 @@ export type PageQueryResult =
   | { readonly ok: false; readonly detail: string }
 
 const LIMIT = /^[1-9][0-9]{0,3}$/
-// The store's cursor as base64url, a dot, and a check of 12 base64url characters (72 bits).
-const CURSOR = /^([A-Za-z0-9_-]{1,4096})\.([A-Za-z0-9_-]{12})$/
+// The store's cursor (up to 4096 bytes, far longer than KV's) as base64url, a dot, and a check of 12
+// base64url characters (72 bits).
+const CURSOR = /^([A-Za-z0-9_-]{1,5462})\.([A-Za-z0-9_-]{12})$/
 
 /**
  * readPageQuery validates the `limit` and `cursor` query parameters (each given at most once): a limit is a

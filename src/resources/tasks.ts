@@ -4,7 +4,7 @@
  */
 
 import { z } from 'zod'
-import { jsonResource } from '../json-resource.ts'
+import { jsonResource } from '../json-resource/index.ts'
 
 // Characters, not UTF-16 code units: an emoji counts once, as JSON Schema's maxLength counts.
 const characters = (min: number, max: number) =>

@@ -312,6 +312,7 @@ describe('PATCH /api/tasks/:id and the tasks schema', () => {
     { patchDoes: 'removes the required done', patch: { done: null }, pointers: ['/done'] },
     { patchDoes: 'empties the title', patch: { title: '' }, pointers: ['/title'] },
     { patchDoes: 'sets due to 2023-02-29', patch: { due: '2023-02-29' }, pointers: ['/due'] },
+    { patchDoes: 'sets due to month 13', patch: { due: '2026-13-01' }, pointers: ['/due'] },
     { patchDoes: 'repeats a tag', patch: { tags: ['a', 'a'] }, pointers: ['/tags/1'] },
     {
       patchDoes: 'adds a member named __proto__',

@@ -1,0 +1,57 @@
+/**
+ * jsonResource: a JSON resource from a declaration. It returns a Hono sub-app serving
+ *
+ *   GET, HEAD             /           a page of the collection, in id order, with `next` and Link
+ *   GET, HEAD             /:id        the document: validator-first, so a 304 never reads its bytes
+ *   PUT, PATCH, DELETE    /:id        conditional writes, committed atomically by the document's writer
+ *
+ * with 405 and OPTIONS from the app's notFound (src/allowed-methods.ts) and problem+json errors naming the
+ * document. Every resource shares one KV namespace (keys prefixed by its name) and one Durable Object class
+ * (objects named by resource and id), so declaring one needs no binding and no migration.
+ */
+
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { requireBearerToken } from '../auth.ts'
+import { declareResource } from '../documents/resource-rules.ts'
+import type { AppEnv } from '../env.ts'
+import { readDocument } from './read-document.ts'
+import { readPage } from './read-page.ts'
+import { MERGE_PATCH_TYPE, patchDocument, removeDocument, replaceDocument } from './write-document.ts'
+
+/** JsonResourceDeclaration is what a forker writes to get a resource. */
+export interface JsonResourceDeclaration {
+  /** Names the resource in KV keys, writer objects and messages: a lowercase letter, then a-z, 0-9, "-". */
+  readonly name: string
+  /** A Standard Schema (zod, valibot, arktype...) every stored document must pass. Optional. */
+  readonly schema?: StandardSchemaV1
+}
+
+/**
+ * jsonResource declares a resource and returns its routes, to be mounted at the resource's path. It throws
+ * at startup when the name is not valid or is taken.
+ *
+ * @example
+ * export const tasks = jsonResource({ name: 'tasks', schema: taskSchema })
+ * app.route('/api/tasks', tasks)
+ */
+export function jsonResource({ name, schema }: JsonResourceDeclaration): Hono<AppEnv> {
+  declareResource({ name, schema })
+  return new Hono<AppEnv>()
+    .get('/', (c) => readPage(c, name))
+    .use('/:id', advertisePatchFormats)
+    .get('/:id', (c) => readDocument(c, name))
+    .put('/:id', requireBearerToken, (c) => replaceDocument(c, name, schema))
+    .patch('/:id', requireBearerToken, (c) => patchDocument(c, name))
+    .delete('/:id', requireBearerToken, (c) => removeDocument(c, name))
+}
+
+// RFC 5789 section 3.1: a resource that accepts PATCH says in which formats, on GET, HEAD and OPTIONS.
+const advertisePatchFormats = createMiddleware<AppEnv>(async (c, next) => {
+  await next()
+  const method = c.req.method
+  if ((method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && c.res.status < 300) {
+    c.res.headers.set('Accept-Patch', MERGE_PATCH_TYPE)
+  }
+})

@@ -1,0 +1,149 @@
+/**
+ * PUT, PATCH and DELETE of a document. The worker reads and checks the request's content, then hands it,
+ * with the preconditions, to the document's writer object, which evaluates the preconditions first and
+ * commits atomically (src/documents/document-writes.ts); the answer is what the writer did.
+ */
+
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { Context } from 'hono'
+import { REVALIDATE, refusalError, representationHeaders } from '../conditional-response.ts'
+import { readConfig } from '../config.ts'
+import { type DocumentTarget, StorageUnavailableError } from '../documents/document.ts'
+import { type ContentVerdict, prepareDocument } from '../documents/document-content.ts'
+import { isRefusal, type PatchVerdict, type WriteOutcome } from '../documents/document-writes.ts'
+import type { AppEnv } from '../env.ts'
+import { CanonicalJsonError, canonicalJson } from '../http/canonical-json.ts'
+import { parseJsonBody } from '../http/json-body.ts'
+import { isMediaType } from '../http/media-type.ts'
+import { readConditionalHeaders } from '../http/preconditions.ts'
+import { HttpError } from '../http/problem.ts'
+import { readBodyWithLimit, rejectDeclaredOverLimit } from '../http/read-body.ts'
+import { type DocumentWriterRpc, documentWriterFor } from '../store/document-writer.ts'
+import { describeTarget, targetOf } from './context.ts'
+
+/** JSON_TYPE is the media type of a document in a PUT. */
+export const JSON_TYPE = 'application/json'
+
+/** MERGE_PATCH_TYPE is the media type of a PATCH body: JSON Merge Patch (RFC 7396). */
+export const MERGE_PATCH_TYPE = 'application/merge-patch+json'
+
+/**
+ * replaceDocument answers a PUT: 201 when it created the document, 200 when it replaced it (or the bytes
+ * were identical), with the stored representation and its validators.
+ *
+ * @example resource.put('/:id', requireBearerToken, (c) => replaceDocument(c, 'tasks', taskSchema))
+ */
+export async function replaceDocument(
+  c: Context<AppEnv>,
+  resource: string,
+  schema: StandardSchemaV1 | undefined,
+): Promise<Response> {
+  const target = targetOf(c, resource)
+  const policy = readConfig(c.env)
+  requireContentType(c, JSON_TYPE)
+  rejectDeclaredOverLimit(c.req.raw, policy.maxBodyBytes)
+  const content = await verdictOf<ContentVerdict>(async () => {
+    const value = parseJsonBody(await readBodyWithLimit(c.req.raw, policy.maxBodyBytes))
+    return prepareDocument(value, schema, policy.maxBodyBytes)
+  })
+  const conditions = readConditionalHeaders(c.req.raw.headers)
+  return answerWrite(c, target, (writer) => writer.put(target, content, conditions, policy))
+}
+
+/**
+ * patchDocument answers a PATCH with a JSON Merge Patch: as a replacing PUT does (200), or 404 when there
+ * is no document. The merge, the schema check of its result and the commit happen in the writer, atomically.
+ *
+ * @example resource.patch('/:id', requireBearerToken, (c) => patchDocument(c, 'tasks'))
+ */
+export async function patchDocument(c: Context<AppEnv>, resource: string): Promise<Response> {
+  const target = targetOf(c, resource)
+  const policy = readConfig(c.env)
+  requireContentType(c, MERGE_PATCH_TYPE)
+  rejectDeclaredOverLimit(c.req.raw, policy.maxBodyBytes)
+  const patch = await verdictOf<PatchVerdict>(async () => {
+    const value = parseJsonBody(await readBodyWithLimit(c.req.raw, policy.maxBodyBytes))
+    try {
+      return { ok: true, json: canonicalJson(value) }
+    } catch (error) {
+      if (error instanceof CanonicalJsonError) {
+        throw new HttpError(422, `The patch cannot be applied: ${error.message}`)
+      }
+      throw error
+    }
+  })
+  const conditions = readConditionalHeaders(c.req.raw.headers)
+  return answerWrite(c, target, (writer) => writer.patch(target, patch, conditions, policy))
+}
+
+/**
+ * removeDocument answers a DELETE: 204, or 404 when there is no document.
+ *
+ * @example resource.delete('/:id', requireBearerToken, (c) => removeDocument(c, 'tasks'))
+ */
+export async function removeDocument(c: Context<AppEnv>, resource: string): Promise<Response> {
+  const target = targetOf(c, resource)
+  const conditions = readConditionalHeaders(c.req.raw.headers)
+  const policy = readConfig(c.env)
+  return answerWrite(c, target, (writer) => writer.remove(target, conditions, policy))
+}
+
+/** requireContentType applies the checks that need no reading: the content's coding and media type (415). */
+function requireContentType(c: Context<AppEnv>, type: string): void {
+  const encoding = c.req.header('Content-Encoding')
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new HttpError(415, `Content-Encoding ${encoding} is not supported; send the body uncompressed`, {
+      'Accept-Encoding': 'identity',
+    })
+  }
+  if (!isMediaType(c.req.header('Content-Type') ?? null, type)) {
+    // RFC 5789 section 2.2: a 415 to a PATCH names the patch formats that are accepted.
+    const headers: Record<string, string> =
+      type === MERGE_PATCH_TYPE ? { 'Accept-Patch': MERGE_PATCH_TYPE } : {}
+    throw new HttpError(415, `Send the body as Content-Type: ${type}`, headers)
+  }
+}
+
+/**
+ * verdictOf reads and checks request content, turning a refusal of it (400, 413, 422) into data: the
+ * document's writer answers it only if the preconditions hold (RFC 9110 section 13.2.1).
+ */
+async function verdictOf<T extends ContentVerdict | PatchVerdict>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (error) {
+    if (
+      error instanceof HttpError &&
+      (error.status === 400 || error.status === 413 || error.status === 422)
+    ) {
+      return { ok: false, problem: { status: error.status, detail: error.message } } as T
+    }
+    throw error
+  }
+}
+
+/**
+ * answerWrite runs one call to the document's writer and answers with what it did. An unreachable or
+ * failing writer committed nothing (a commit is one transactional storage write): that is a storage failure.
+ */
+async function answerWrite(
+  c: Context<AppEnv>,
+  target: DocumentTarget,
+  call: (writer: DocumentWriterRpc) => Promise<WriteOutcome>,
+): Promise<Response> {
+  const document = describeTarget(target)
+  let outcome: WriteOutcome
+  try {
+    outcome = await call(documentWriterFor(c.env, target))
+  } catch (error) {
+    throw new StorageUnavailableError(`The writer of ${document}`, error)
+  }
+  if (isRefusal(outcome)) throw refusalError(outcome, c.req.method, document)
+  if (outcome.result === 'deleted') return new Response(null, { status: 204 })
+
+  // The body is the stored representation (Content-Location says so), so its validators are what GET serves.
+  const headers = representationHeaders(outcome.validators, REVALIDATE)
+  headers.set('Content-Location', c.req.path)
+  if (outcome.result === 'created') headers.set('Location', c.req.path)
+  return new Response(outcome.bytes, { status: outcome.result === 'created' ? 201 : 200, headers })
+}
