@@ -98,7 +98,7 @@ export class MemoryKv {
     const prefix = options.prefix ?? ''
     this.#sorted ??= [...this.#values.keys()].sort()
     const after = options.cursor ? atob(options.cursor) : ''
-    let start = lowerBound(this.#sorted, after > prefix ? after : prefix)
+    let start = lowerBound(this.#sorted, [after, prefix].sort()[1] ?? prefix)
     if (this.#sorted[start] === after) start++
     const limit = Math.min(options.limit ?? 1000, 1000)
     const names: string[] = []

@@ -32,7 +32,7 @@ function collection(url = COLLECTION_URL, headers: Record<string, string> = {}):
 async function seed(
   resource: string,
   count: number,
-  valueOf: (index: number) => unknown = (index) => ({ index }),
+  documentOf: (index: number) => unknown = (index) => ({ index }),
 ) {
   const kv = (env as Env).DOCUMENTS
   const lastModified = new Date().toUTCString()
@@ -40,7 +40,7 @@ async function seed(
     await Promise.all(
       Array.from({ length: Math.min(500, count - start) }, async (_, offset) => {
         const index = start + offset
-        const bytes = new TextEncoder().encode(canonicalJson(valueOf(index)))
+        const bytes = new TextEncoder().encode(canonicalJson(documentOf(index)))
         const metadata = { etag: await sha256Tag(bytes), lastModified, size: bytes.byteLength }
         await kv.put(`${resource}:doc${String(index).padStart(5, '0')}`, bytes, { metadata })
       }),
