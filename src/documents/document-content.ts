@@ -34,7 +34,7 @@ function describe(value: unknown): string {
 /**
  * prepareDocument checks a JSON value as the document that would be stored, and returns its canonical
  * bytes and strong tag: 422 when it is not an object, when the schema refuses it (with `errors`), or when
- * canonical JSON cannot represent it; 413 when its canonical form exceeds `maxBytes`. What is stored is the
+ * canonical JSON cannot represent it, or when its canonical form exceeds `maxBytes`. What is stored is the
  * schema's output, so a schema's defaults and normalisations apply.
  *
  * @example await prepareDocument({ title: 'Buy milk', done: false }, taskSchema, 1_048_576) // { ok: true, ... }
@@ -65,9 +65,11 @@ export async function prepareDocument(
       return refuse(422, `The document cannot be stored: ${error.message}`)
     throw error
   }
+  // 422, not 413: the request itself may be well within the limit (a small PATCH, or numbers that canonical
+  // form spells out), so the client could not have avoided it by sending less.
   if (bytes.byteLength > maxBytes) {
     return refuse(
-      413,
+      422,
       `The document's canonical form is ${bytes.byteLength} bytes, over the limit of ${maxBytes}`,
     )
   }

@@ -16,6 +16,7 @@ import { createMiddleware } from 'hono/factory'
 import { requireBearerToken } from '../auth.ts'
 import { declareResource } from '../documents/resource-rules.ts'
 import type { AppEnv } from '../env.ts'
+import { targetOf } from './context.ts'
 import { readDocument } from './read-document.ts'
 import { readPage } from './read-page.ts'
 import { MERGE_PATCH_TYPE, patchDocument, removeDocument, replaceDocument } from './write-document.ts'
@@ -38,13 +39,20 @@ export interface JsonResourceDeclaration {
  */
 export function jsonResource({ name, schema }: JsonResourceDeclaration): Hono<AppEnv> {
   declareResource({ name, schema })
-  return new Hono<AppEnv>()
-    .get('/', (c) => readPage(c, name))
-    .use('/:id', advertisePatchFormats)
-    .get('/:id', (c) => readDocument(c, name))
-    .put('/:id', requireBearerToken, (c) => replaceDocument(c, name, schema))
-    .patch('/:id', requireBearerToken, (c) => patchDocument(c, name))
-    .delete('/:id', requireBearerToken, (c) => removeDocument(c, name))
+  return (
+    new Hono<AppEnv>()
+      .get('/', (c) => readPage(c, name))
+      // Every method, OPTIONS and unsupported ones included, answers an invalid id with 400.
+      .use('/:id', async (c, next) => {
+        targetOf(c, name)
+        await next()
+      })
+      .use('/:id', advertisePatchFormats)
+      .get('/:id', (c) => readDocument(c, name))
+      .put('/:id', requireBearerToken, (c) => replaceDocument(c, name, schema))
+      .patch('/:id', requireBearerToken, (c) => patchDocument(c, name))
+      .delete('/:id', requireBearerToken, (c) => removeDocument(c, name))
+  )
 }
 
 // RFC 5789 section 3.1: a resource that accepts PATCH says in which formats, on GET, HEAD and OPTIONS.

@@ -40,7 +40,7 @@ export async function replaceDocument(
 ): Promise<Response> {
   const target = targetOf(c, resource)
   const policy = readConfig(c.env)
-  requireContentType(c, JSON_TYPE)
+  checkContentFields(c, JSON_TYPE)
   rejectDeclaredOverLimit(c.req.raw, policy.maxBodyBytes)
   const content = await verdictOf<ContentVerdict>(async () => {
     const value = parseJsonBody(await readBodyWithLimit(c.req.raw, policy.maxBodyBytes))
@@ -59,7 +59,7 @@ export async function replaceDocument(
 export async function patchDocument(c: Context<AppEnv>, resource: string): Promise<Response> {
   const target = targetOf(c, resource)
   const policy = readConfig(c.env)
-  requireContentType(c, MERGE_PATCH_TYPE)
+  checkContentFields(c, MERGE_PATCH_TYPE)
   rejectDeclaredOverLimit(c.req.raw, policy.maxBodyBytes)
   const patch = await verdictOf<PatchVerdict>(async () => {
     const value = parseJsonBody(await readBodyWithLimit(c.req.raw, policy.maxBodyBytes))
@@ -88,8 +88,16 @@ export async function removeDocument(c: Context<AppEnv>, resource: string): Prom
   return answerWrite(c, target, (writer) => writer.remove(target, conditions, policy))
 }
 
-/** requireContentType applies the checks that need no reading: the content's coding and media type (415). */
-function requireContentType(c: Context<AppEnv>, type: string): void {
+/**
+ * checkContentFields applies the checks of the content that need no reading: a partial PUT (400), the
+ * content's coding and its media type (415).
+ */
+function checkContentFields(c: Context<AppEnv>, type: string): void {
+  // RFC 9110 section 14.5: a server that does not support partial PUT answers Content-Range with 400, rather
+  // than store a fragment as if it were the whole document.
+  if (c.req.header('Content-Range') !== undefined) {
+    throw new HttpError(400, 'Content-Range is not supported here; send the whole document')
+  }
   const encoding = c.req.header('Content-Encoding')
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     throw new HttpError(415, `Content-Encoding ${encoding} is not supported; send the body uncompressed`, {
@@ -97,9 +105,10 @@ function requireContentType(c: Context<AppEnv>, type: string): void {
     })
   }
   if (!isMediaType(c.req.header('Content-Type') ?? null, type)) {
-    // RFC 5789 section 2.2: a 415 to a PATCH names the patch formats that are accepted.
+    // RFC 9110 section 15.5.16: Accept names the media type that would have been accepted; RFC 5789
+    // section 2.2: a 415 to a PATCH names the patch formats in Accept-Patch.
     const headers: Record<string, string> =
-      type === MERGE_PATCH_TYPE ? { 'Accept-Patch': MERGE_PATCH_TYPE } : {}
+      type === MERGE_PATCH_TYPE ? { Accept: type, 'Accept-Patch': type } : { Accept: type }
     throw new HttpError(415, `Send the body as Content-Type: ${type}`, headers)
   }
 }

@@ -6,35 +6,44 @@
 import { z } from 'zod'
 import { jsonResource } from '../json-resource/index.ts'
 
+// Messages in JSON's terms: a missing member is "required", not "undefined".
+const expected = (what: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'Required' : `Must be ${what}`),
+})
+
 // Characters, not UTF-16 code units: an emoji counts once, as JSON Schema's maxLength counts.
 const characters = (min: number, max: number) =>
-  z.string().refine((text) => [...text].length >= min && [...text].length <= max, {
+  z.string(expected('a string')).refine((text) => [...text].length >= min && [...text].length <= max, {
     message: `Must be ${min} to ${max} characters`,
   })
 
-// A real calendar date: 2024-02-29 is one, 2023-02-29 is not (Date rolls it over to March 1st). zod runs a
-// refinement even when the pattern failed, so it must not throw on any string.
+// A real calendar date: 2024-02-29 is one, 2023-02-29 is not (Date rolls it over to March 1st). Checked only
+// once the pattern holds, so that one bad date is one error.
 const isCalendarDate = (text: string) => {
   const date = new Date(`${text}T00:00:00Z`)
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
 }
 const calendarDate = z
-  .string()
+  .string(expected('a date, YYYY-MM-DD'))
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD')
-  .refine(isCalendarDate, 'Must be a real calendar date')
+  .refine(isCalendarDate, {
+    message: 'Must be a real calendar date',
+    when: (check) => check.issues.length === 0,
+  })
 
 /** taskSchema: a title, whether it is done, an optional due date and up to 10 distinct tags; nothing else. */
 export const taskSchema = z.strictObject({
   title: characters(1, 200),
-  done: z.boolean(),
+  done: z.boolean(expected('true or false')),
   due: calendarDate.optional(),
   tags: z
-    .array(characters(1, 32))
+    .array(characters(1, 32), expected('an array of strings'))
     .max(10, 'At most 10 tags')
     .superRefine((tags, context) => {
       tags.forEach((tag, index) => {
-        if (tags.indexOf(tag) !== index)
+        if (tags.indexOf(tag) !== index) {
           context.addIssue({ code: 'custom', message: `Repeats the tag "${tag}"`, path: [index] })
+        }
       })
     })
     .optional(),

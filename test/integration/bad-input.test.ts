@@ -120,12 +120,33 @@ describe('body size limit', () => {
     expect((await get('apple')).status).toBe(404)
   })
 
-  it('answers 413 when the canonical form outgrows the limit, so whatever GET serves can be PUT back', async () => {
-    // Each 1e20 (4 bytes) becomes 100000000000000000000 (21 bytes) in canonical form.
+  it('answers 422, not 413, when the canonical form outgrows the limit, so whatever GET serves can be PUT back', async () => {
+    // Each 1e20 (4 bytes) becomes 100000000000000000000 (21 bytes) in canonical form: the request is within the
+    // limit, so 413 (the request content is too large) would be wrong.
     const body = JSON.stringify({ n: Array.from({ length: 150 }, () => 0) }).replaceAll('0', '1e20')
     expect(body.length).toBeLessThan(1000)
-    await expectProblem(await fetchWith({ MAX_BODY_BYTES: '1000' }, itemUrl('apple'), putInit(body)), 413)
+    await expectProblem(await fetchWith({ MAX_BODY_BYTES: '1000' }, itemUrl('apple'), putInit(body)), 422)
     expect((await get('apple')).status).toBe(404)
+  })
+
+  it('answers 400 to a partial PUT (Content-Range) and stores nothing (RFC 9110 section 14.5)', async () => {
+    const response = await request(itemUrl('apple'), {
+      method: 'PUT',
+      headers: { ...AUTH, ...JSON_TYPE, 'Content-Range': 'bytes 0-6/20' },
+      body: '{"a":1}',
+    })
+    await expectProblem(response, 400)
+    expect((await get('apple')).status).toBe(404)
+  })
+
+  it('names the accepted media type in Accept on a 415 (RFC 9110 section 15.5.16)', async () => {
+    const response = await request(itemUrl('apple'), {
+      method: 'PUT',
+      headers: { ...AUTH, 'Content-Type': 'text/plain' },
+      body: '{"a":1}',
+    })
+    await expectProblem(response, 415)
+    expect(response.headers.get('Accept')).toBe('application/json')
   })
 
   it('accepts a body of exactly MAX_BODY_BYTES', async () => {
@@ -148,6 +169,10 @@ describe('routing', () => {
     })
     await expectProblem(response, 405)
     expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS')
+  })
+
+  it.each(['OPTIONS', 'POST', 'GET'])('answers %s of an invalid id with 400', async (method) => {
+    await expectProblem(await request(`${itemUrl('a%20b')}`, { method }), 400)
   })
 
   it('answers OPTIONS with 204 and Allow', async () => {

@@ -122,6 +122,15 @@ describe('the tasks schema', () => {
     expect((await getTask('t1')).status).toBe(404)
   })
 
+  it('reports one error for one bad date, and a missing member as required', async () => {
+    const refused = await putTask('t1', { title: 'x', due: '2024-1-1' })
+    const { errors } = (await refused.json()) as { errors: { pointer: string; detail: string }[] }
+    expect(errors).toEqual([
+      { pointer: '/done', detail: 'Required' },
+      { pointer: '/due', detail: 'Must be a date, YYYY-MM-DD' },
+    ])
+  })
+
   it('answers a refused task with a problem+json body listing each error', async () => {
     const refused = await putTask('t1', { title: '', done: 'no' })
 
