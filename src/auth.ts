@@ -4,12 +4,13 @@
 
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './env.ts'
-import { readBearerToken, tokensEqual } from './http/bearer-token.ts'
+import { isToken68, readBearerToken, tokensEqual } from './http/bearer-token.ts'
 import { HttpError } from './http/problem.ts'
 
 /**
  * requireBearerToken lets a request through only with `Authorization: Bearer <API_TOKEN>`. Without a
- * configured token it refuses every request: a template deployed without its secret must not be open.
+ * configured token it refuses every request: a template deployed without its secret must not be open. A
+ * configured token that is not token68 could never be presented, so that is a 503 and an error in the log.
  *
  * @example items.put('/:id', requireBearerToken, putItemHandler)
  */
@@ -19,6 +20,13 @@ export const requireBearerToken = createMiddleware<AppEnv>(async (c, next) => {
   const challenge = { 'WWW-Authenticate': 'Bearer realm="edge-etag"' }
   if (!expected) {
     throw new HttpError(401, 'Writes are disabled: the server has no API_TOKEN configured', challenge)
+  }
+  // A token no client could send is the operator's mistake, not the client's: say so in the log, and 503.
+  if (!isToken68(expected)) {
+    console.error(
+      'API_TOKEN is not a valid bearer token (A-Z a-z 0-9 - . _ ~ + / then optional =); writes are refused',
+    )
+    throw new HttpError(503, 'Writes are unavailable: the server is misconfigured')
   }
   const presented = readBearerToken(c.req.header('Authorization') ?? null)
   if (presented === null) {

@@ -76,7 +76,12 @@ export async function answerConditionalRead(request: Request, read: ConditionalR
     case 'not-modified':
       return notModified(representationHeaders(read.validators, read.cacheControl))
     case 'precondition-failed':
-      throw new HttpError(412, `${outcome.field} does not match the current representation`)
+      // The current validators let the client see what it should have asked for.
+      throw new HttpError(
+        412,
+        `${outcome.field} does not match the current representation`,
+        validatorFields(read.validators),
+      )
     case 'proceed':
       break
   }
@@ -136,10 +141,21 @@ export async function conditionalJson(
   })
 }
 
+/** BUSY_RETRY_AFTER_SECONDS is the Retry-After of a write refused because its document's queue is full. */
+export const BUSY_RETRY_AFTER_SECONDS = 2
+
+// validatorFields returns the ETag and Last-Modified fields of some validators, for a 412 to carry.
+function validatorFields(validators: Validators): Record<string, string> {
+  const fields: Record<string, string> = { ETag: validators.etag }
+  if (validators.lastModified !== undefined) fields['Last-Modified'] = validators.lastModified
+  return fields
+}
+
 /**
- * refusalError returns the error that answers a write's refusal: 412 for a failed precondition, 428 for a
- * missing one, 404 for a missing document, and the content's own status (400, 413, 422, with `errors` for a
- * schema's refusal) when the content cannot be stored.
+ * refusalError returns the error that answers a write's refusal: 412 for a failed precondition (with the
+ * current ETag and Last-Modified), 428 for a missing one, 404 for a missing document, 503 for a document with
+ * too many writes waiting, and the content's own status (400, 413, 422, with `errors` for a schema's refusal)
+ * when the content cannot be stored.
  *
  * @example throw refusalError(outcome, 'PATCH', 'tasks/a1')
  */
@@ -149,10 +165,15 @@ export function refusalError(refusal: WriteRefusal, method: string, document: st
       return new HttpError(428, `${method} of an existing document needs If-Match (with its current ETag)`)
     case 'precondition-failed': {
       const reason = refusal.malformed ? 'is malformed' : `does not hold for ${document}`
-      return new HttpError(412, `${refusal.field} ${reason}; nothing was changed`)
+      const headers = refusal.current ? validatorFields(refusal.current) : {}
+      return new HttpError(412, `${refusal.field} ${reason}; nothing was changed`, headers)
     }
     case 'not-found':
       return new HttpError(404, `There is no document ${document}`)
+    case 'busy':
+      return new HttpError(503, `Too many writes to ${document} are waiting; nothing was changed`, {
+        'Retry-After': String(BUSY_RETRY_AFTER_SECONDS),
+      })
     case 'unacceptable': {
       const { status, detail, errors } = refusal.problem
       return new HttpError(status, `${detail}; nothing was changed`, {}, errors ? { errors } : {})

@@ -9,12 +9,14 @@ import { corsForConfiguredOrigins } from './cors.ts'
 import { dateHeader } from './date-header.ts'
 import type { AppEnv } from './env.ts'
 import { renderError } from './errors.ts'
+import { requireValidHost } from './host-check.ts'
 import { items } from './resources/items.ts'
 import { tasks } from './resources/tasks.ts'
 
 const app = new Hono<AppEnv>()
 
 app.use(dateHeader)
+app.use(requireValidHost)
 app.use(corsForConfiguredOrigins)
 app.route('/api/items', items)
 app.route('/api/tasks', tasks)

@@ -50,18 +50,21 @@ export type PatchVerdict =
 
 /** WriteRefusal is why a write changed nothing. */
 export type WriteRefusal =
-  /** 412: a precondition is false. */
+  /** 412: a precondition is false; `current` lets the client recover without another GET. */
   | {
       readonly result: 'precondition-failed'
       readonly field: 'If-Match' | 'If-Unmodified-Since' | 'If-None-Match'
       readonly malformed: boolean
+      readonly current: DocumentValidators | null
     }
   /** 428: the deployment requires If-Match and the request has none. */
   | { readonly result: 'precondition-required' }
   /** 404: there is no document to change. */
   | { readonly result: 'not-found' }
-  /** 400, 413, 415 or 422: the content cannot be stored. */
+  /** 400, 413 or 422: the content cannot be stored. */
   | { readonly result: 'unacceptable'; readonly problem: ContentProblem }
+  /** 503: too many writes to this document are already waiting; nothing was tried. */
+  | { readonly result: 'busy' }
 
 /** StoredOutcome is a PUT or PATCH that succeeded; `unchanged` means the bytes were identical. */
 export interface StoredOutcome {
@@ -83,7 +86,8 @@ export function isRefusal(outcome: WriteOutcome): outcome is WriteRefusal {
     outcome.result === 'precondition-failed' ||
     outcome.result === 'precondition-required' ||
     outcome.result === 'not-found' ||
-    outcome.result === 'unacceptable'
+    outcome.result === 'unacceptable' ||
+    outcome.result === 'busy'
   )
 }
 
@@ -101,7 +105,7 @@ export function refusalOf(
   const outcome = evaluatePreconditions(method, conditions, current, { weakIfMatch: !policy.strictIfMatch })
   // A 304 is only for GET and HEAD; for a write, a false If-None-Match is a failed precondition.
   if (outcome.action === 'precondition-failed') {
-    return { result: 'precondition-failed', field: outcome.field, malformed: outcome.malformed }
+    return { result: 'precondition-failed', field: outcome.field, malformed: outcome.malformed, current }
   }
   // Only a write that would change an existing document needs If-Match; creating one does not.
   if (policy.requireIfMatch && current !== null && conditions.ifMatch === null) {

@@ -15,6 +15,10 @@ const MAX_WAIT_MS = 1_100
  * (section 8.8.2.1). So a second change within one second waits for the next second, which also keeps to
  * KV's limit of one write per second per key.
  *
+ * It is never earlier than one second after `previous`, even when this clock is behind the one that wrote
+ * `previous` by more than the wait: a validator that moves backwards would let a stale If-Unmodified-Since
+ * pass, which is worse than a date a moment ahead of this clock.
+ *
  * @example await nextLastModified('Sun, 22 Nov 2026 00:28:03 GMT') // 'Sun, 22 Nov 2026 00:28:04 GMT' or later
  */
 export async function nextLastModified(previous: string | undefined): Promise<string> {
@@ -23,5 +27,6 @@ export async function nextLastModified(previous: string | undefined): Promise<st
     const wait = Math.min((previousSeconds + 1) * 1000 - Date.now(), MAX_WAIT_MS)
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
   }
-  return formatHttpDate(Date.now() / 1000)
+  const now = Math.floor(Date.now() / 1000)
+  return formatHttpDate(previousSeconds === null ? now : Math.max(now, previousSeconds + 1))
 }

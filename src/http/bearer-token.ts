@@ -4,6 +4,20 @@
  * Pure: Web Crypto only.
  */
 
+// token68 (RFC 9110 section 11.2), the syntax of a bearer token (RFC 6750 section 2.1).
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/
+
+/**
+ * isToken68 reports whether a string can be sent as a bearer token at all: a token with any other character
+ * could never be presented, so a server configured with one refuses every write.
+ *
+ * @example isToken68('dev-token-change-me') // true
+ * @example isToken68('my token!')           // false
+ */
+export function isToken68(value: string): boolean {
+  return TOKEN68.test(value)
+}
+
 /**
  * readBearerToken returns the token of an `Authorization: Bearer <token>` field value, or null when the
  * field is absent or uses another scheme. The scheme name is case-insensitive (RFC 9110 section 11.1).

@@ -23,7 +23,8 @@ export function rejectDeclaredOverLimit(request: Request, limit: number): void {
 
 /**
  * readBodyWithLimit returns the request body's bytes, or throws HttpError 413 as soon as the declared
- * Content-Length, or the bytes actually received, exceed `limit`.
+ * Content-Length, or the bytes actually received, exceed `limit`, and HttpError 400 when the body stream
+ * fails (a bad chunk size, a client that disconnects mid-body): never an unexpected error.
  *
  * @example const bytes = await readBodyWithLimit(request, 1_048_576)
  */
@@ -35,7 +36,14 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
   const chunks: Uint8Array[] = []
   let received = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    let read: ReadableStreamReadResult<Uint8Array>
+    try {
+      read = await reader.read()
+    } catch {
+      // The client's fault, not the server's: malformed chunked framing, or a connection that broke mid-body.
+      throw new HttpError(400, 'The request body could not be read: it was cut short or badly framed')
+    }
+    const { done, value } = read
     if (done) break
     received += value.byteLength
     if (received > limit) {

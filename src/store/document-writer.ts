@@ -72,6 +72,14 @@ const STATE_KEY = 'state'
 const KV_WRITE_INTERVAL_MS = 1_000
 /** How long after a failed publication to try again. */
 const PUBLISH_RETRY_MS = 5_000
+/**
+ * MAX_WAITING_WRITES and MAX_WAITING_BYTES bound the writes waiting for one document. A document takes about
+ * one change per second (Last-Modified must move, KV takes one write per second per key), so ten waiting
+ * writes are ten seconds of latency already; past that, or past 16 MiB of waiting content held in the object
+ * (which has 128 MB), a write is refused at once with 503 and Retry-After, and nothing is tried.
+ */
+const MAX_WAITING_WRITES = 10
+const MAX_WAITING_BYTES = 16 * 1_048_576
 
 /**
  * DocumentWriter is the Durable Object class bound as DOCUMENT_WRITER. The worker calls its methods over
@@ -84,6 +92,8 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
   // Writes run one at a time: each waits for the one before it. Unlike blockConcurrencyWhile, this queue
   // has no time limit, so a burst on a hot document is slowed down, never refused.
   #queue: Promise<unknown> = Promise.resolve()
+  #waiting = 0
+  #waitingBytes = 0
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -92,21 +102,23 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
 
   /** put creates or replaces the document if the preconditions hold and the content is storable. */
   put(target: DocumentTarget, content: ContentVerdict, conditions: ConditionalHeaders, policy: WritePolicy) {
-    return this.#write(target, (records) => putDocument(records, { conditions, content }, policy))
+    const bytes = content.ok ? content.content.bytes.byteLength : 0
+    return this.#write(target, bytes, (records) => putDocument(records, { conditions, content }, policy))
   }
 
   /** patch merges a patch into the document, checks the result against the resource's schema, commits. */
   patch(target: DocumentTarget, patch: PatchVerdict, conditions: ConditionalHeaders, policy: WritePolicy) {
     const rules = rulesOf(target.resource)
     if (rules === null) throw new Error(`No resource is declared as "${target.resource}"`)
-    return this.#write(target, (records) =>
+    const bytes = patch.ok ? patch.json.length : 0
+    return this.#write(target, bytes, (records) =>
       patchDocument(records, { conditions, patch, schema: rules.schema }, policy),
     )
   }
 
   /** remove deletes the document if it exists and the preconditions hold. */
   remove(target: DocumentTarget, conditions: ConditionalHeaders, policy: WritePolicy) {
-    return this.#write(target, (records) => deleteDocument(records, { conditions }, policy))
+    return this.#write(target, 0, (records) => deleteDocument(records, { conditions }, policy))
   }
 
   /** alarm publishes what an earlier publication could not, retrying until KV takes it. */
@@ -114,14 +126,28 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
     await this.#serialized(() => this.#publish())
   }
 
-  // One write: decide and commit against this object's state, then publish what changed, then answer.
-  #write(target: DocumentTarget, decide: (records: DocumentRecords) => Promise<WriteOutcome>) {
-    return this.#serialized(async () => {
-      let committed = false
-      const outcome = await decide(this.#records(target, () => (committed = true)))
-      if (committed) await this.#publish()
-      return outcome
-    })
+  // One write: decide and commit against this object's state, then publish what changed, then answer. A
+  // write that finds the queue full is refused before it waits; one alone is never refused, whatever its size.
+  async #write(
+    target: DocumentTarget,
+    bytes: number,
+    decide: (records: DocumentRecords) => Promise<WriteOutcome>,
+  ): Promise<WriteOutcome> {
+    const full = this.#waiting >= MAX_WAITING_WRITES || this.#waitingBytes + bytes > MAX_WAITING_BYTES
+    if (this.#waiting > 0 && full) return { result: 'busy' }
+    this.#waiting++
+    this.#waitingBytes += bytes
+    try {
+      return await this.#serialized(async () => {
+        let committed = false
+        const outcome = await decide(this.#records(target, () => (committed = true)))
+        if (committed) await this.#publish()
+        return outcome
+      })
+    } finally {
+      this.#waiting--
+      this.#waitingBytes -= bytes
+    }
   }
 
   #serialized<T>(work: () => Promise<T>): Promise<T> {

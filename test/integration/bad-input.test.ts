@@ -93,6 +93,49 @@ describe('bad request bodies', () => {
   })
 })
 
+describe('request bodies that fail while being read', () => {
+  it('answers 400, not 500, to a body stream that breaks mid-body, and logs nothing as unexpected', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"a":'))
+        controller.error(new Error('Network connection lost.'))
+      },
+    })
+    const response = await fetchWith({}, itemUrl('apple'), {
+      method: 'PUT',
+      headers: { ...AUTH, ...JSON_TYPE },
+      body: broken,
+    })
+    await expectProblem(response, 400)
+    expect((await get('apple')).status).toBe(404)
+    expect(errors).not.toHaveBeenCalled()
+    errors.mockRestore()
+  })
+})
+
+describe('the Host header', () => {
+  it.each([
+    { host: 'x/api/items/apple?', why: 'a path in it' },
+    { host: 'a b', why: 'a space' },
+    { host: 'user@example.com', why: 'userinfo' },
+    { host: 'example.com#x', why: 'a fragment' },
+    { host: 'example.com:80:80', why: 'two ports' },
+  ])('answers 400 before any routing to a Host with $why', async ({ host }) => {
+    await put('apple', { v: 1 })
+    const response = await fetchWith({}, itemUrl('banana'), { headers: { Host: host } })
+    await expectProblem(response, 400)
+  })
+
+  it.each(['edge-etag.test', 'localhost:8787', '127.0.0.1:8787', '[::1]:8787', 'xn--bcher-kva.example'])(
+    'serves a request whose Host is %s',
+    async (host) => {
+      await put('apple', { v: 1 })
+      expect((await fetchWith({}, itemUrl('apple'), { headers: { Host: host } })).status).toBe(200)
+    },
+  )
+})
+
 describe('body size limit', () => {
   it('answers 413 to a declared body over MAX_BODY_BYTES', async () => {
     const body = JSON.stringify({ blob: 'x'.repeat(2_000) })
@@ -254,6 +297,19 @@ describe('configuration', () => {
     const response = await fetchWith({ API_TOKEN: '' }, itemUrl('apple'), putInit('{"a":1}'))
     await expectProblem(response, 401)
     expect((await get('apple')).status).toBe(404)
+  })
+
+  it('answers 503, not 401, when the configured API_TOKEN could never be sent, and logs why', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const response = await fetchWith({ API_TOKEN: 'has a space' }, itemUrl('apple'), {
+      method: 'PUT',
+      headers: { Authorization: 'Bearer has a space', ...JSON_TYPE },
+      body: '{"a":1}',
+    })
+    await expectProblem(response, 503)
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('API_TOKEN'))
+    expect((await get('apple')).status).toBe(404)
+    errors.mockRestore()
   })
 
   describe('REQUIRE_IF_MATCH=true', () => {

@@ -119,6 +119,33 @@ describe('publication to KV', () => {
   })
 })
 
+describe('a hot document', () => {
+  it('refuses writes past its queue with 503 and Retry-After, and stores the acknowledged ones in order', async () => {
+    const created = await put('hot', { n: 0 })
+    const first = Date.parse(created.headers.get('Last-Modified') ?? '')
+
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, n) => put('hot', { n: n + 1 })))
+
+    const acknowledged = responses.filter((response) => response.status === 200)
+    const refused = responses.filter((response) => response.status === 503)
+    expect(acknowledged.length + refused.length).toBe(100)
+    expect(acknowledged.length).toBeGreaterThan(0)
+    expect(refused.length).toBeGreaterThan(50)
+    for (const response of refused) expect(response.headers.get('Retry-After')).toMatch(/^\d+$/)
+    // Each acknowledged write moved Last-Modified on; the document ends at the last of them.
+    const dates = acknowledged.map((response) => Date.parse(response.headers.get('Last-Modified') ?? ''))
+    expect(new Set(dates).size).toBe(acknowledged.length)
+    expect(Math.min(...dates)).toBeGreaterThan(first)
+    const last = acknowledged[dates.indexOf(Math.max(...dates))] as Response
+    const stored = await get('hot')
+    expect(etagOf(stored)).toBe(etagOf(last))
+    expect(await stored.text()).toBe(await last.text())
+
+    // The object was never reset: it takes the next write as usual.
+    expect((await put('hot', { n: 'after' }, { 'If-Match': etagOf(stored) })).status).toBe(200)
+  }, 60_000)
+})
+
 describe('a failing writer', () => {
   const unavailable = {
     getByName: () => ({

@@ -116,6 +116,9 @@ describe('If-Match on writes', () => {
     expect(refused.status).toBe(412)
     expect(refused.headers.get('Content-Type')).toBe('application/problem+json')
     expect(await snapshot('apple')).toEqual(before)
+    // The 412 carries the current validators, so the client can recover without another GET.
+    expect(refused.headers.get('ETag')).toBe(before.etag)
+    expect(refused.headers.get('Last-Modified')).toBe(before.lastModified)
   })
 
   it.each([['*'], ['"anything"']])(
