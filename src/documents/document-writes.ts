@@ -9,6 +9,7 @@
  */
 
 import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { parseEntityTagCondition } from '../http/entity-tag.ts'
 import { applyMergePatch } from '../http/merge-patch.ts'
 import { type ConditionalHeaders, evaluatePreconditions } from '../http/preconditions.ts'
 import type { DocumentValidators } from './document.ts'
@@ -89,6 +90,22 @@ export function isRefusal(outcome: WriteOutcome): outcome is WriteRefusal {
     outcome.result === 'unacceptable' ||
     outcome.result === 'busy'
   )
+}
+
+/**
+ * oneWinnerAtMost reports whether, of a burst of writes all carrying these preconditions, at most one can
+ * succeed: `If-Match` with tags (the first success changes the tag) or `If-None-Match: *` (the first success
+ * creates the document). The others are refused by their preconditions at once, so such a burst never makes a
+ * document's queue wait long, however many arrive.
+ *
+ * @example oneWinnerAtMost({ ...none, ifMatch: '"a"' }) // true
+ */
+export function oneWinnerAtMost(conditions: ConditionalHeaders): boolean {
+  if (conditions.ifMatch !== null) {
+    const ifMatch = parseEntityTagCondition(conditions.ifMatch)
+    if (ifMatch.kind === 'list' && ifMatch.tags.length > 0) return true
+  }
+  return conditions.ifNoneMatch !== null && parseEntityTagCondition(conditions.ifNoneMatch).kind === 'any'
 }
 
 /**
