@@ -2,16 +2,20 @@
  * `npm run dev`: runs the API locally under `wrangler dev`, with no account and no network.
  *
  * 1. Creates `.dev.vars` (the local API_TOKEN) from `.dev.vars.example` when it is missing.
- * 2. On first start, seeds the local KV with the demo documents (the marker lives in the local state folder,
- *    so deleting `.wrangler/` starts afresh).
+ * 2. Seeds the local KV with the demo documents when the store wrangler will read has not been seeded: the
+ *    marker lives in that store's folder (`.wrangler/state`, or the `--persist-to` folder) and names the KV
+ *    namespace id, so deleting the folder, or changing the id in wrangler.toml, seeds again.
  * 3. Starts `wrangler dev`, passing on any extra arguments: `npm run dev -- --port 9000`.
+ * 4. Ends wrangler, and so the server, when it is told to stop (SIGINT, SIGTERM, SIGHUP) or when the process
+ *    that started it goes away: npm does not pass SIGTERM on, and the port must not stay taken.
  */
 
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { seedDemoData } from './seed-demo.ts'
 
-const SEEDED_MARKER = '.wrangler/state/edge-etag-demo-seeded'
+const args = process.argv.slice(2)
 
 if (!existsSync('.dev.vars')) {
   copyFileSync('.dev.vars.example', '.dev.vars')
@@ -20,16 +24,42 @@ if (!existsSync('.dev.vars')) {
   )
 }
 
-if (!existsSync(SEEDED_MARKER)) {
-  await seedDemoData()
-  mkdirSync('.wrangler/state', { recursive: true })
-  writeFileSync(SEEDED_MARKER, `${new Date().toISOString()}\n`)
+const persistTo = persistFolder(args)
+const marker = join(persistTo ?? '.wrangler/state', `edge-etag-demo-seeded-${documentsNamespaceId()}`)
+if (!existsSync(marker)) {
+  await seedDemoData(persistTo)
+  mkdirSync(join(marker, '..'), { recursive: true })
+  writeFileSync(marker, `${new Date().toISOString()}\n`)
 }
 
-const wrangler = spawn('wrangler', ['dev', ...process.argv.slice(2)], {
+const wrangler = spawn('wrangler', ['dev', ...args], {
   stdio: 'inherit',
   env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   shell: process.platform === 'win32',
 })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal))
+const stop = (signal: NodeJS.Signals) => {
+  if (wrangler.exitCode === null && wrangler.signalCode === null) wrangler.kill(signal)
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal))
+// When the parent goes away without a word, this process is handed to another parent: stop then too.
+const parent = process.ppid
+setInterval(() => {
+  if (process.ppid !== parent) stop('SIGTERM')
+}, 500).unref()
 wrangler.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+
+/** persistFolder returns the folder given with `--persist-to DIR` or `--persist-to=DIR`, if any. */
+function persistFolder(argv: readonly string[]): string | undefined {
+  for (const [index, arg] of argv.entries()) {
+    if (arg === '--persist-to') return argv[index + 1]
+    if (arg.startsWith('--persist-to=')) return arg.slice('--persist-to='.length)
+  }
+  return undefined
+}
+
+/** documentsNamespaceId reads the id of the DOCUMENTS namespace from wrangler.toml, which names the local store. */
+function documentsNamespaceId(): string {
+  const toml = readFileSync('wrangler.toml', 'utf8')
+  const block = toml.split('[[kv_namespaces]]').find((part) => /binding\s*=\s*"DOCUMENTS"/.test(part)) ?? ''
+  return /\bid\s*=\s*"([^"]+)"/.exec(block)?.[1]?.replace(/[^A-Za-z0-9._-]/g, '_') ?? 'unknown'
+}

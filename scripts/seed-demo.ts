@@ -17,8 +17,11 @@ import { type DocumentMetadata, documentKey } from '../src/store/keys.ts'
 
 type DemoData = Record<string, { id: string; value: Record<string, unknown> }[]>
 
-/** seedDemoData writes the demo documents into the local KV namespace bound as DOCUMENTS. */
-export async function seedDemoData(): Promise<void> {
+/**
+ * seedDemoData writes the demo documents into the local KV namespace bound as DOCUMENTS: the one under
+ * `persistTo` when given (as `wrangler dev --persist-to` reads it), else wrangler's default local store.
+ */
+export async function seedDemoData(persistTo?: string): Promise<void> {
   const demo: DemoData = JSON.parse(readFileSync(new URL('./demo-data.json', import.meta.url), 'utf8'))
   const lastModified = formatHttpDate(Date.now() / 1000)
   const entries = await Promise.all(
@@ -40,11 +43,16 @@ export async function seedDemoData(): Promise<void> {
   const file = join(folder, 'documents.json')
   writeFileSync(file, JSON.stringify(entries))
   try {
-    const result = spawnSync('wrangler', ['kv', 'bulk', 'put', file, '--binding', 'DOCUMENTS', '--local'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-      shell: process.platform === 'win32',
-    })
+    const where = persistTo === undefined ? [] : ['--persist-to', persistTo]
+    const result = spawnSync(
+      'wrangler',
+      ['kv', 'bulk', 'put', file, '--binding', 'DOCUMENTS', '--local', ...where],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+        shell: process.platform === 'win32',
+      },
+    )
     if (result.status !== 0) throw new Error(`wrangler kv bulk put exited with ${result.status}`)
   } finally {
     rmSync(folder, { recursive: true, force: true })
