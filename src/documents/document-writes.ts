@@ -74,8 +74,15 @@ export interface StoredOutcome {
   readonly bytes: Uint8Array
 }
 
-/** WriteOutcome is what a write did. */
-export type WriteOutcome = StoredOutcome | { readonly result: 'deleted' } | WriteRefusal
+/**
+ * WriteOutcome is what a write did. `failed` means the writer's own storage failed before anything was
+ * committed: a storage failure, answered as KV's are (503 with Retry-After).
+ */
+export type WriteOutcome =
+  | StoredOutcome
+  | { readonly result: 'deleted' }
+  | WriteRefusal
+  | { readonly result: 'failed' }
 
 /**
  * isRefusal reports whether a write outcome is a refusal, which changed nothing.

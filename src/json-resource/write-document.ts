@@ -147,6 +147,7 @@ async function answerWrite(
   } catch (error) {
     throw new StorageUnavailableError(`The writer of ${document}`, error)
   }
+  if (outcome.result === 'failed') throw new StorageUnavailableError(`The writer of ${document}`, outcome)
   if (isRefusal(outcome)) throw refusalError(outcome, c.req.method, document)
   if (outcome.result === 'deleted') return new Response(null, { status: 204 })
 

@@ -153,7 +153,18 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
     try {
       return await this.#serialized(async () => {
         let committed = false
-        const outcome = await decide(this.#records(target, () => (committed = true)))
+        let outcome: WriteOutcome
+        try {
+          outcome = await decide(this.#records(target, () => (committed = true)))
+        } catch (error) {
+          // Whatever failed (loading the state, or the commit itself), the commit did not happen. Answered as
+          // data, not thrown: the worker answers 503, and the runtime logs no uncaught exception.
+          console.error(
+            `DocumentWriter ${target.resource}/${target.id}: the write failed; nothing was committed`,
+            error,
+          )
+          return { result: 'failed' }
+        }
         if (committed) await this.#publish()
         return outcome
       })

@@ -92,6 +92,29 @@ describe('publication to KV', () => {
     warnings.mockRestore()
   })
 
+  it('keeps retrying from its alarm while KV keeps failing, and publishes once KV recovers', async () => {
+    await withPublisher('apple', (real) => failingOn(real, ['put'], 'KV PUT failed: 503 Service Unavailable'))
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const created = await put('apple', { v: 1 })
+    expect(created.status).toBe(201)
+
+    // KV still fails when the alarm runs: the alarm must schedule the next attempt.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      expect(await runDurableObjectAlarm(writerOf('apple')), `attempt ${attempt}`).toBe(true)
+      const next = await runInDurableObject(writerOf('apple'), (_, state) => state.storage.getAlarm())
+      expect(next, `attempt ${attempt}`).toBeGreaterThan(Date.now())
+      expect((await get('apple')).status).toBe(404)
+    }
+
+    // KV recovers; the next alarm publishes, and schedules nothing more.
+    await withPublisher('apple', (real) => real)
+    expect(await runDurableObjectAlarm(writerOf('apple'))).toBe(true)
+    expect(etagOf(await get('apple'))).toBe(etagOf(created))
+    expect(await runInDurableObject(writerOf('apple'), (_, state) => state.storage.getAlarm())).toBeNull()
+    expect(warnings).toHaveBeenCalledTimes(3)
+    warnings.mockRestore()
+  })
+
   it('writes a hot item to KV at most once per second, without errors', async () => {
     const published: number[] = []
     await withPublisher(
@@ -144,6 +167,63 @@ describe('a hot document', () => {
     // The object was never reset: it takes the next write as usual.
     expect((await put('hot', { n: 'after' }, { 'If-Match': etagOf(stored) })).status).toBe(200)
   }, 60_000)
+})
+
+describe('a writer whose own storage fails', () => {
+  /** failStorageWrite makes the `n`-th storage.put of the object (1-based) throw, once; the rest go through. */
+  async function failStorageWrite(id: string, n: number): Promise<void> {
+    await runInDurableObject(writerOf(id), (_, state) => {
+      const storage = state.storage
+      const original = storage.put
+      let calls = 0
+      storage.put = (async (...args: Parameters<typeof original>) => {
+        calls++
+        if (calls !== n) return original.apply(storage, args)
+        storage.put = original
+        throw new Error('SQLITE_FULL: database or disk is full')
+      }) as typeof storage.put
+    })
+  }
+
+  it('commits nothing when the commit itself fails: 503, and the object and KV keep the old document', async () => {
+    const created = await put('apple', { v: 1 })
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    await failStorageWrite('apple', 1)
+
+    const response = await put('apple', { v: 2 }, { 'If-Match': etagOf(created) })
+
+    expect(response.status).toBe(503)
+    expect(response.headers.get('Retry-After')).toMatch(/^\d+$/)
+    expect(etagOf(await get('apple'))).toBe(etagOf(created))
+    const held = await runInDurableObject(writerOf('apple'), async (_, state) =>
+      state.storage.get<{ document: { validators: { etag: string } } | null; version: number }>('state'),
+    )
+    expect(held?.document?.validators.etag).toBe(etagOf(created))
+    expect(held?.version).toBe(1)
+    // Logged twice: by the object, with the cause, and by the worker's onError, with the request.
+    expect(errors).toHaveBeenCalledTimes(2)
+    errors.mockRestore()
+  })
+
+  it('acknowledges a write whose commit held but whose bookkeeping after publication failed', async () => {
+    const created = await put('apple', { v: 1 })
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    // The first put is the commit; the second, recording the publication, fails.
+    await failStorageWrite('apple', 2)
+    await sleep(1_000)
+
+    const replaced = await put('apple', { v: 2 }, { 'If-Match': etagOf(created) })
+
+    expect(replaced.status).toBe(200)
+    expect(etagOf(await get('apple'))).toBe(etagOf(replaced))
+    const held = await runInDurableObject(writerOf('apple'), async (_, state) =>
+      state.storage.get<{ document: { validators: { etag: string } } | null; version: number }>('state'),
+    )
+    expect(held?.document?.validators.etag).toBe(etagOf(replaced))
+    expect(held?.version).toBe(2)
+    expect(warnings).toHaveBeenCalledOnce()
+    warnings.mockRestore()
+  })
 })
 
 describe('a failing writer', () => {
