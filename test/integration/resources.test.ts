@@ -203,3 +203,13 @@ describe('paths where nothing is served', () => {
     expect(problem.detail).toContain(path)
   })
 })
+
+describe('a 412 on a read', () => {
+  it('carries the current ETag and Last-Modified, so the client sees what is current', async () => {
+    const created = await put('pear', { v: 1 })
+    const refused = await request(itemUrl('pear'), { headers: { 'If-Match': '"not-the-current-tag"' } })
+    expect(refused.status).toBe(412)
+    expect(refused.headers.get('ETag')).toBe(created.headers.get('ETag'))
+    expect(refused.headers.get('Last-Modified')).toBe(created.headers.get('Last-Modified'))
+  })
+})
