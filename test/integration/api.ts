@@ -10,6 +10,7 @@ import {
   SELF,
   waitOnExecutionContext,
 } from 'cloudflare:test'
+import { afterEach, beforeEach, expect, type MockInstance, vi } from 'vitest'
 import type { Env } from '../../src/env.ts'
 import worker from '../../src/index.ts'
 
@@ -172,6 +173,42 @@ export async function clearStore(): Promise<void> {
       await state.storage.deleteAll()
     })
   }
+}
+
+/** snapshot captures what GET serves at a URL, to show that a refused or unrelated write changed nothing. */
+export async function snapshot(url: string) {
+  const response = await request(url)
+  return {
+    status: response.status,
+    body: await response.text(),
+    etag: response.headers.get('ETag'),
+    lastModified: response.headers.get('Last-Modified'),
+  }
+}
+
+/** expectProblem checks that a response is an RFC 9457 problem with this status, and returns its members. */
+export async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
+  expect(response.status).toBe(status)
+  expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+  const problem = (await response.json()) as Record<string, unknown>
+  expect(problem).toMatchObject({ type: 'about:blank', status })
+  expect(problem.detail).toEqual(expect.any(String))
+  return problem
+}
+
+/**
+ * forbidUnexpectedErrors makes every test of the calling file fail if anything is logged as an error: for files
+ * where no request is the server's fault, so that a hidden 500 or 503 behind a 4xx cannot pass.
+ */
+export function forbidUnexpectedErrors(): void {
+  let consoleError: MockInstance<typeof console.error>
+  beforeEach(() => {
+    consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+  })
+  afterEach(() => {
+    expect(consoleError).not.toHaveBeenCalled()
+    consoleError.mockRestore()
+  })
 }
 
 /** sleep waits, for tests that need Last-Modified (one-second resolution) to be able to move. */

@@ -1,9 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import {
   AUTH,
   clearStore,
   etagOf,
+  expectProblem,
   fetchWith,
+  forbidUnexpectedErrors,
   itemUrl,
   MERGE_PATCH_TYPE,
   patch,
@@ -11,43 +13,18 @@ import {
   putTask,
   request,
   sha256Tag,
+  snapshot,
   taskUrl,
 } from './api.ts'
 
 beforeEach(clearStore)
 
 // No request in this file is the server's fault: nothing may be logged as an unexpected error.
-let consoleError: MockInstance<typeof console.error>
-beforeEach(() => {
-  consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  expect(consoleError).not.toHaveBeenCalled()
-  consoleError.mockRestore()
-})
+forbidUnexpectedErrors()
 
 const MERGE_PATCH = 'application/merge-patch+json'
 /** A well-formed strong tag that no document here has. */
 const OTHER_TAG = '"not-the-current-tag"'
-
-/** snapshot captures what GET serves at a URL, to show that a refused write changed nothing. */
-async function snapshot(url: string) {
-  const response = await request(url)
-  return {
-    status: response.status,
-    body: await response.text(),
-    etag: response.headers.get('ETag'),
-    lastModified: response.headers.get('Last-Modified'),
-  }
-}
-
-async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
-  expect(response.status).toBe(status)
-  expect(response.headers.get('Content-Type')).toBe('application/problem+json')
-  const problem = (await response.json()) as Record<string, unknown>
-  expect(problem).toMatchObject({ type: 'about:blank', status })
-  return problem
-}
 
 /** pointersOf returns the JSON Pointers a 422 problem's `errors` names, as a set. */
 function pointersOf(problem: Record<string, unknown>): Set<string> {

@@ -1,45 +1,31 @@
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
-import { AUTH, clearStore, itemUrl, ORIGIN, put, putTask, request, TASKS_URL, taskUrl } from './api.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import {
+  AUTH,
+  clearStore,
+  expectProblem,
+  forbidUnexpectedErrors,
+  itemUrl,
+  ORIGIN,
+  put,
+  putTask,
+  request,
+  snapshot,
+  TASKS_URL,
+  taskUrl,
+} from './api.ts'
 
 beforeEach(clearStore)
 
 // No request in this file is the server's fault: nothing may be logged as an unexpected error.
-let consoleError: MockInstance<typeof console.error>
-beforeEach(() => {
-  consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  expect(consoleError).not.toHaveBeenCalled()
-  consoleError.mockRestore()
-})
+forbidUnexpectedErrors()
 
 const ITEM = { kind: 'fruit', colour: 'yellow' }
 const TASK = { title: 'Buy bananas', done: false }
 const DOCUMENT_METHODS = 'GET, HEAD, PUT, PATCH, DELETE, OPTIONS'
 const COLLECTION_METHODS = 'GET, HEAD, OPTIONS'
 
-/** snapshot captures what GET serves at a URL, to show that a write elsewhere changed nothing. */
-async function snapshot(url: string) {
-  const response = await request(url)
-  return {
-    status: response.status,
-    body: await response.text(),
-    etag: response.headers.get('ETag'),
-    lastModified: response.headers.get('Last-Modified'),
-  }
-}
-
 function remove(url: string): Promise<Response> {
   return request(url, { method: 'DELETE', headers: AUTH })
-}
-
-async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
-  expect(response.status).toBe(status)
-  expect(response.headers.get('Content-Type')).toBe('application/problem+json')
-  const problem = (await response.json()) as Record<string, unknown>
-  expect(problem).toMatchObject({ type: 'about:blank', status })
-  expect(problem.detail).toEqual(expect.any(String))
-  return problem
 }
 
 describe('two resources with the same id', () => {
