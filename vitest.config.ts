@@ -1,7 +1,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
-// Every test runs inside workerd, with the bindings of wrangler.toml and Miniflare's local KV.
+// Every test runs inside workerd, with the bindings of wrangler.toml and Miniflare's local KV. test/setup.ts makes
+// a test without an assertion fail, in both projects.
 const workers = () =>
   cloudflareTest({
     wrangler: { configPath: './wrangler.toml' },
@@ -14,13 +15,23 @@ export default defineConfig({
       {
         plugins: [workers()],
         // The pure core keeps no state, so its files share one worker instead of starting one each.
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          isolate: false,
+          setupFiles: ['./test/setup.ts'],
+        },
       },
       {
         plugins: [workers()],
         // Each file gets a worker, and so a KV, of its own. Writes to one item within a second wait for the
         // next (Last-Modified must move), so a test of several writes takes seconds on a loaded machine.
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          setupFiles: ['./test/setup.ts'],
+        },
       },
     ],
   },

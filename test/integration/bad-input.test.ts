@@ -1,6 +1,9 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { env } from 'cloudflare:test'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Env } from '../../src/env.ts'
 import {
   AUTH,
+  COLLECTION_URL,
   clearStore,
   etagOf,
   failingKv,
@@ -13,6 +16,10 @@ import {
 } from './api.ts'
 
 beforeEach(clearStore)
+// A spy on console.error is removed even when its test fails.
+afterEach(() => {
+  vi.restoreAllMocks()
+})
 
 async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status)
@@ -26,10 +33,10 @@ async function expectProblem(response: Response, status: number): Promise<Record
 
 describe('bad request bodies', () => {
   it.each([
-    ['malformed JSON', '{"name": '],
-    ['trailing garbage', '{"a":1} x'],
-    ['an empty body', ''],
-  ])('answers 400 to %s', async (_, body) => {
+    { content: 'malformed JSON', body: '{"name": ' },
+    { content: 'trailing garbage', body: '{"a":1} x' },
+    { content: 'an empty body', body: '' },
+  ])('answers 400 to $content', async ({ body }) => {
     await expectProblem(await put('apple', body), 400)
   })
 
@@ -43,35 +50,35 @@ describe('bad request bodies', () => {
   })
 
   it.each([
-    ['an array', '[1,2]'],
-    ['a string', '"apple"'],
-    ['a number', '42'],
-    ['null', 'null'],
-  ])('answers 422 to JSON that is %s, not an object', async (_, body) => {
+    { content: 'an array', body: '[1,2]' },
+    { content: 'a string', body: '"apple"' },
+    { content: 'a number', body: '42' },
+    { content: 'null', body: 'null' },
+  ])('answers 422 to JSON that is $content, not an object', async ({ body }) => {
     await expectProblem(await put('apple', body), 422)
   })
 
   it.each([
-    ['a number beyond double range', '{"n":1e400}'],
-    ['an unpaired surrogate', '{"s":"\\ud800"}'],
-    ['nesting 10 000 deep', `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
-  ])('answers 422 to an object canonical JSON cannot represent: %s', async (_, body) => {
+    { content: 'a number beyond double range', body: '{"n":1e400}' },
+    { content: 'an unpaired surrogate', body: '{"s":"\\ud800"}' },
+    { content: 'nesting 10 000 deep', body: `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}` },
+  ])('answers 422 to an object canonical JSON cannot represent: $content', async ({ body }) => {
     await expectProblem(await put('apple', body), 422)
   })
 
   it.each([
-    ['plainly', '{"a":1,"a":2}'],
-    ['through an escape', '{"b":{"a":1,"\\u0061":2}}'],
-  ])('answers 422 to an object that repeats a member name %s (I-JSON)', async (_, body) => {
+    { how: 'plainly', body: '{"a":1,"a":2}' },
+    { how: 'through an escape', body: '{"b":{"a":1,"\\u0061":2}}' },
+  ])('answers 422 to an object that repeats a member name $how (I-JSON)', async ({ body }) => {
     const problem = await expectProblem(await put('apple', body), 422)
     expect(problem.detail).toContain('"a"')
   })
 
   it.each([
-    ['text/plain', 'text/plain'],
-    ['form data, as curl -d sends', 'application/x-www-form-urlencoded'],
-    ['a non-UTF-8 charset', 'application/json; charset=iso-8859-1'],
-  ])('answers 415 to Content-Type %s', async (_, type) => {
+    { what: 'text/plain', type: 'text/plain' },
+    { what: 'form data, as curl -d sends', type: 'application/x-www-form-urlencoded' },
+    { what: 'a non-UTF-8 charset', type: 'application/json; charset=iso-8859-1' },
+  ])('answers 415 to Content-Type $what', async ({ type }) => {
     await expectProblem(await put('apple', '{"a":1}', { 'Content-Type': type }), 415)
   })
 
@@ -110,7 +117,6 @@ describe('request bodies that fail while being read', () => {
     await expectProblem(response, 400)
     expect((await get('apple')).status).toBe(404)
     expect(errors).not.toHaveBeenCalled()
-    errors.mockRestore()
   })
 })
 
@@ -127,13 +133,16 @@ describe('the Host header', () => {
     await expectProblem(response, 400)
   })
 
-  it.each(['edge-etag.test', 'localhost:8787', '127.0.0.1:8787', '[::1]:8787', 'xn--bcher-kva.example'])(
-    'serves a request whose Host is %s',
-    async (host) => {
-      await put('apple', { v: 1 })
-      expect((await fetchWith({}, itemUrl('apple'), { headers: { Host: host } })).status).toBe(200)
-    },
-  )
+  it.each([
+    { host: 'edge-etag.test' },
+    { host: 'localhost:8787' },
+    { host: '127.0.0.1:8787' },
+    { host: '[::1]:8787' },
+    { host: 'xn--bcher-kva.example' },
+  ])('serves a request whose Host is $host', async ({ host }) => {
+    await put('apple', { v: 1 })
+    expect((await fetchWith({}, itemUrl('apple'), { headers: { Host: host } })).status).toBe(200)
+  })
 })
 
 describe('body size limit', () => {
@@ -204,19 +213,25 @@ function putInit(body: string): RequestInit {
 }
 
 describe('routing', () => {
-  it.each(['POST', 'PROPFIND'])('answers 405 with Allow to %s on an item', async (method) => {
-    const response = await request(itemUrl('apple'), {
-      method,
-      headers: { ...AUTH, ...JSON_TYPE },
-      body: '{}',
-    })
-    await expectProblem(response, 405)
-    expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS')
-  })
+  it.each([{ method: 'POST' }, { method: 'PROPFIND' }])(
+    'answers 405 with Allow to $method on an item',
+    async ({ method }) => {
+      const response = await request(itemUrl('apple'), {
+        method,
+        headers: { ...AUTH, ...JSON_TYPE },
+        body: '{}',
+      })
+      await expectProblem(response, 405)
+      expect(response.headers.get('Allow')).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS')
+    },
+  )
 
-  it.each(['OPTIONS', 'POST', 'GET'])('answers %s of an invalid id with 400', async (method) => {
-    await expectProblem(await request(`${itemUrl('a%20b')}`, { method }), 400)
-  })
+  it.each([{ method: 'OPTIONS' }, { method: 'POST' }, { method: 'GET' }])(
+    'answers $method of an invalid id with 400',
+    async ({ method }) => {
+      await expectProblem(await request(`${itemUrl('a%20b')}`, { method }), 400)
+    },
+  )
 
   it('answers OPTIONS with 204 and Allow', async () => {
     const response = await request(itemUrl('apple'), { method: 'OPTIONS' })
@@ -233,28 +248,31 @@ describe('routing', () => {
 
   it('answers 400 to a PUT with a bad id, storing nothing', async () => {
     await expectProblem(await put('bad%20id', { a: 1 }), 400)
+    // Every stored document is a KV key, and the store was empty before the PUT.
+    expect((await (env as Env).DOCUMENTS.list()).keys).toEqual([])
   })
 })
 
 describe('hostile validators', () => {
   it.each([
-    ['an unterminated quote', '"abc'],
-    ['10 000 tags', Array.from({ length: 10_000 }, (_, index) => `"t${index}"`).join(', ')],
-    ['a 64 KB value', `"${'a'.repeat(65_536)}"`],
-    ['bytes >= 0x80', '"caf\u00e9\u00ff"'],
-  ])('handles If-None-Match with %s without failing', async (_, header) => {
+    { what: 'an unterminated quote', header: '"abc' },
+    { what: '10 000 tags', header: Array.from({ length: 10_000 }, (_, index) => `"t${index}"`).join(', ') },
+    { what: 'a 64 KB value', header: `"${'a'.repeat(65_536)}"` },
+    { what: 'bytes >= 0x80', header: '"caf\u00e9\u00ff"' },
+  ])('handles If-None-Match with $what without failing', async ({ header }) => {
     await put('apple', { a: 1 })
     const response = await get('apple', { 'If-None-Match': header })
     expect(response.status).toBe(200)
   })
 
   it.each([
-    ['an unterminated quote', '"abc'],
-    ['10 000 tags', Array.from({ length: 10_000 }, (_, index) => `"t${index}"`).join(', ')],
-    ['a 64 KB value', 'x'.repeat(65_536)],
-  ])('answers 412 to a write whose If-Match has %s', async (_, header) => {
+    { what: 'an unterminated quote', header: '"abc' },
+    { what: '10 000 tags', header: Array.from({ length: 10_000 }, (_, index) => `"t${index}"`).join(', ') },
+    { what: 'a 64 KB value', header: 'x'.repeat(65_536) },
+  ])('answers 412 to a write whose If-Match has $what, and keeps the item', async ({ header }) => {
     await put('apple', { a: 1 })
     expect((await put('apple', { a: 2 }, { 'If-Match': header })).status).toBe(412)
+    expect(await (await get('apple')).json()).toEqual({ a: 1 })
   })
 
   it('finds the matching tag at the end of 10 000', async () => {
@@ -277,18 +295,21 @@ describe('hostile validators', () => {
 
 describe('KV failures', () => {
   it.each([
-    ['GET an item', 'GET', itemUrl('apple')],
-    ['GET the collection', 'GET', 'https://edge-etag.test/api/items'],
-  ])('answers 503 with Retry-After when KV fails to %s', async (_, method, url) => {
-    const init = method === 'PUT' ? putInit('{"a":1}') : { method, headers: AUTH }
+    { read: 'an item', url: itemUrl('apple'), path: '/api/items/apple', operation: 'KV get' },
+    { read: 'the collection', url: COLLECTION_URL, path: '/api/items', operation: 'KV list' },
+  ])('answers 503 with Retry-After when KV fails to read $read, and logs why once', async (row) => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
-    const response = await fetchWith({ DOCUMENTS: failingKv() }, url, init)
+    const response = await fetchWith({ DOCUMENTS: failingKv() }, row.url, { headers: AUTH })
     const problem = await expectProblem(response, 503)
     expect(response.headers.get('Retry-After')).toMatch(/^\d+$/)
-    expect(JSON.stringify(problem)).not.toContain('KV GET failed')
-    // The failure is logged for the operator, once.
+    // The operator's log names the request and the KV operation that failed, with KV's own error as the cause.
     expect(errors).toHaveBeenCalledOnce()
-    errors.mockRestore()
+    expect(errors).toHaveBeenCalledWith(
+      `GET ${row.path}: ${row.operation} failed`,
+      expect.objectContaining({ message: 'KV GET failed: 500 Internal Server Error' }),
+    )
+    // The client learns neither: not the store's error, not which operation failed.
+    expect(JSON.stringify(problem)).not.toMatch(/KV|failed/i)
   })
 })
 
@@ -309,7 +330,6 @@ describe('configuration', () => {
     await expectProblem(response, 503)
     expect(errors).toHaveBeenCalledWith(expect.stringContaining('API_TOKEN'))
     expect((await get('apple')).status).toBe(404)
-    errors.mockRestore()
   })
 
   describe('REQUIRE_IF_MATCH=true', () => {

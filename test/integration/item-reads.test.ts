@@ -88,18 +88,18 @@ describe('conditional GET of an item', () => {
   })
 
   it.each([
-    ['a weak form of the tag', (etag: string) => `W/${etag}`],
-    ['the tag inside a list', (etag: string) => `"other", ${etag}`],
-    ['*', () => '*'],
-  ])('answers 304 to If-None-Match with %s', async (_, header) => {
+    { value: 'a weak form of the tag', header: (etag: string) => `W/${etag}` },
+    { value: 'the tag inside a list', header: (etag: string) => `"other", ${etag}` },
+    { value: '*', header: () => '*' },
+  ])('answers 304 to If-None-Match with $value', async ({ header }) => {
     const etag = etagOf(await put('kiwi', { name: 'Kiwi' }))
     expect((await get('kiwi', { 'If-None-Match': header(etag) })).status).toBe(304)
   })
 
   it.each([
-    ['another tag', '"other"'],
-    ['a malformed value', '"unterminated'],
-  ])('answers 200 with the body to If-None-Match with %s', async (_, header) => {
+    { value: 'another tag', header: '"other"' },
+    { value: 'a malformed value', header: '"unterminated' },
+  ])('answers 200 with the body to If-None-Match with $value', async ({ header }) => {
     await put('kiwi', { name: 'Kiwi' })
     const response = await get('kiwi', { 'If-None-Match': header })
     expect(response.status).toBe(200)
@@ -131,31 +131,139 @@ describe('conditional GET of an item', () => {
     expect((await get('kiwi', { 'If-Match': '"other"' })).status).toBe(412)
     expect((await get('kiwi', { 'If-Match': etag })).status).toBe(200)
   })
+})
 
-  it('answers a 304 for a 1 MB item without reading its value', async () => {
-    const big = { blob: 'x'.repeat(1_000_000) }
-    const etag = etagOf(await put('big', big))
-    const { kv, calls } = observedKv((env as Env).DOCUMENTS)
+/** ValueStreams records what the worker did with the value streams a wrapped KV handed it. */
+interface ValueStreams {
+  opened: number
+  cancelled: number
+}
 
-    const response = await fetchWith({ DOCUMENTS: kv }, itemUrl('big'), {
-      headers: { 'If-None-Match': etag },
+/**
+ * cancelWatchedKv wraps a KV namespace, as observedKv does, so a test can see whether the worker cancelled the
+ * value streams it was given. It pulls from the wrapped stream only when the worker pulls, so the bytes that
+ * observedKv counts underneath are still exactly the bytes the worker read.
+ */
+function cancelWatchedKv(kv: KVNamespace): { kv: KVNamespace; streams: ValueStreams } {
+  const streams: ValueStreams = { opened: 0, cancelled: 0 }
+  const wrapped = new Proxy(kv, {
+    get(target, property, receiver) {
+      const original = Reflect.get(target, property, receiver)
+      if (property !== 'getWithMetadata' || typeof original !== 'function') return original
+      return async (...args: unknown[]) => {
+        const result = await original.apply(target, args)
+        if (!(result?.value instanceof ReadableStream)) return result
+        streams.opened++
+        const reader = (result.value as ReadableStream<Uint8Array>).getReader()
+        const value = new ReadableStream<Uint8Array>(
+          {
+            async pull(controller) {
+              const { done, value: chunk } = await reader.read()
+              if (done) return controller.close()
+              controller.enqueue(chunk)
+            },
+            cancel(reason) {
+              streams.cancelled++
+              return reader.cancel(reason)
+            },
+          },
+          { highWaterMark: 0 },
+        )
+        return { ...result, value }
+      }
+    },
+  })
+  return { kv: wrapped, streams }
+}
+
+/** StoredItem is what a test knows of the item it stored: its validators and its size in bytes. */
+interface StoredItem {
+  etag: string
+  lastModified: string
+  size: number
+}
+
+describe('reads of a 1 MB item, validators first', () => {
+  const big = { blob: 'x'.repeat(1_000_000) }
+
+  /** storeBig stores the 1 MB item and returns its validators and size, as a 200 serves them. */
+  async function storeBig(): Promise<StoredItem> {
+    const created = await put('big', big)
+    const size = (await created.arrayBuffer()).byteLength
+    return { etag: etagOf(created), lastModified: created.headers.get('Last-Modified') ?? '', size }
+  }
+
+  /** watchedFetch sends one request to the worker over the real KV, wrapped to count and watch its streams. */
+  async function watchedFetch(init: RequestInit) {
+    const observed = observedKv((env as Env).DOCUMENTS)
+    const watched = cancelWatchedKv(observed.kv)
+    const response = await fetchWith({ DOCUMENTS: watched.kv }, itemUrl('big'), init)
+    return { response, calls: observed.calls, streams: watched.streams }
+  }
+
+  const secondBefore = (date: string) => new Date(Date.parse(date) - 1000).toUTCString()
+
+  it.each([
+    {
+      answer: 'a 304 to a GET whose If-None-Match matches',
+      method: 'GET',
+      conditions: ({ etag }: StoredItem) => ({ 'If-None-Match': etag }),
+      status: 304,
+    },
+    {
+      answer: 'a 304 to a GET whose If-Modified-Since is Last-Modified',
+      method: 'GET',
+      conditions: ({ lastModified }: StoredItem) => ({ 'If-Modified-Since': lastModified }),
+      status: 304,
+    },
+    { answer: 'a 200 to an unconditional HEAD', method: 'HEAD', conditions: () => ({}), status: 200 },
+    {
+      answer: 'a 304 to a HEAD whose If-None-Match matches',
+      method: 'HEAD',
+      conditions: ({ etag }: StoredItem) => ({ 'If-None-Match': etag }),
+      status: 304,
+    },
+    {
+      answer: 'a 412 to a GET whose If-Match names another tag',
+      method: 'GET',
+      conditions: () => ({ 'If-Match': '"other"' }),
+      status: 412,
+    },
+    {
+      answer: 'a 412 to a GET whose If-Unmodified-Since is before Last-Modified',
+      method: 'GET',
+      conditions: ({ lastModified }: StoredItem) => ({ 'If-Unmodified-Since': secondBefore(lastModified) }),
+      status: 412,
+    },
+  ])('answers $answer without pulling a byte of the value, and cancels its stream', async (row) => {
+    const stored = await storeBig()
+
+    const { response, calls, streams } = await watchedFetch({
+      method: row.method,
+      headers: row.conditions(stored),
     })
+    const body = await response.text()
 
-    expect(response.status).toBe(304)
+    expect(response.status).toBe(row.status)
+    expect(body).not.toContain(big.blob.slice(0, 100))
+    expect(response.headers.get('ETag')).toBe(stored.etag)
     expect(calls.operations).toEqual(['getWithMetadata:stream'])
     expect(calls.streamedBytes).toBe(0)
+    expect(streams).toEqual({ opened: 1, cancelled: 1 })
   })
 
-  it('serves a 200 by streaming the stored bytes, read once', async () => {
-    await put('big', { blob: 'x'.repeat(300_000) })
-    const { kv, calls } = observedKv((env as Env).DOCUMENTS)
+  it('answers a 200 to a GET whose If-None-Match does not match by pulling every byte once, cancelling nothing', async () => {
+    const stored = await storeBig()
 
-    const response = await fetchWith({ DOCUMENTS: kv }, itemUrl('big'))
+    const { response, calls, streams } = await watchedFetch({ headers: { 'If-None-Match': '"other"' } })
     const bytes = await response.arrayBuffer()
 
     expect(response.status).toBe(200)
-    expect(calls.operations).toEqual(['getWithMetadata:stream'])
-    expect(calls.streamedBytes).toBe(bytes.byteLength)
+    expect(bytes.byteLength).toBe(stored.size)
     expect(etagOf(response)).toBe(await sha256Tag(bytes))
+    expect(etagOf(response)).toBe(stored.etag)
+    expect(calls.operations).toEqual(['getWithMetadata:stream'])
+    expect(calls.streamedBytes).toBe(stored.size)
+    expect(streams).toEqual({ opened: 1, cancelled: 0 })
   })
 })

@@ -18,6 +18,13 @@ async function snapshot(id: string) {
   }
 }
 
+/** stored returns the JSON value GET serves for an item, failing the test when GET does not answer 200. */
+async function stored(id: string): Promise<unknown> {
+  const response = await get(id)
+  expect(response.status, `GET ${id}`).toBe(200)
+  return response.json()
+}
+
 describe('PUT /api/items/:id', () => {
   it('creates an item: 201 with Location, the canonical body, and the ETag the next GET serves', async () => {
     const created = await put('apple', '{"name":"Apple",  "price":1.50, "tags":["b","a"]}')
@@ -40,7 +47,7 @@ describe('PUT /api/items/:id', () => {
     const replaced = await put('apple', { name: 'Green apple' })
     expect(replaced.status).toBe(200)
     expect(replaced.headers.get('Location')).toBeNull()
-    expect(await (await get('apple')).json()).toEqual({ name: 'Green apple' })
+    expect(await stored('apple')).toEqual({ name: 'Green apple' })
   })
 
   it('stores exactly the client object: equal data in another key order gives the same bytes and ETag', async () => {
@@ -48,6 +55,11 @@ describe('PUT /api/items/:id', () => {
     const second = await put('b', '{ "y": { "p": "é", "q": [1, 2.0] }, "x": 1.0 }')
     expect(etagOf(second)).toBe(etagOf(first))
     expect(await second.text()).toBe(await first.text())
+
+    // What is stored, not only what the PUT answered, is the same.
+    const [readA, readB] = [await get('a'), await get('b')]
+    expect(etagOf(readB)).toBe(etagOf(readA))
+    expect(await readB.text()).toBe(await readA.text())
   })
 
   it('changes neither ETag nor Last-Modified on a byte-identical re-PUT', async () => {
@@ -104,6 +116,7 @@ describe('If-Match on writes', () => {
   it('replaces when If-Match carries the current ETag', async () => {
     const etag = etagOf(await put('apple', { v: 1 }))
     expect((await put('apple', { v: 2 }, { 'If-Match': etag })).status).toBe(200)
+    expect(await stored('apple')).toEqual({ v: 2 })
   })
 
   it('answers 412 to a stale If-Match and leaves the item byte-identical', async () => {
@@ -121,27 +134,29 @@ describe('If-Match on writes', () => {
     expect(refused.headers.get('Last-Modified')).toBe(before.lastModified)
   })
 
-  it.each([['*'], ['"anything"']])(
-    'answers 412 to If-Match: %s on a missing item, creating nothing',
-    async (header) => {
+  it.each([{ header: '*' }, { header: '"anything"' }])(
+    'answers 412 to If-Match: $header on a missing item, creating nothing',
+    async ({ header }) => {
       expect((await put('ghost', { v: 1 }, { 'If-Match': header })).status).toBe(412)
       expect((await get('ghost')).status).toBe(404)
     },
   )
 
   it.each([
-    ['malformed JSON', '{"v":'],
-    ['JSON that is not an object', '[1]'],
+    { content: 'malformed JSON', body: '{"v":' },
+    { content: 'JSON that is not an object', body: '[1]' },
   ])(
-    'answers 412, not 400 or 422, to a stale If-Match with %s (RFC 9110 section 13.2.1)',
-    async (_, body) => {
+    'answers 412, not 400 or 422, to a stale If-Match with $content (RFC 9110 section 13.2.1), and keeps the item',
+    async ({ body }) => {
       const stale = etagOf(await put('apple', { v: 1 }))
       await put('apple', { v: 2 })
+      const before = await snapshot('apple')
       expect((await put('apple', body, { 'If-Match': stale })).status).toBe(412)
+      expect(await snapshot('apple')).toEqual(before)
     },
   )
 
-  it('answers 412 to a malformed If-Match', async () => {
+  it('answers 412 to a malformed If-Match, and keeps the item', async () => {
     await put('apple', { v: 1 })
     const before = await snapshot('apple')
     expect((await put('apple', { v: 2 }, { 'If-Match': 'not-a-tag' })).status).toBe(412)
@@ -151,6 +166,7 @@ describe('If-Match on writes', () => {
   it('accepts W/"h" when "h" is current, since Cloudflare weakens tags it compresses', async () => {
     const etag = etagOf(await put('apple', { v: 1 }))
     expect((await put('apple', { v: 2 }, { 'If-Match': `W/${etag}` })).status).toBe(200)
+    expect(await stored('apple')).toEqual({ v: 2 })
   })
 
   it('deletes with a matching If-Match and keeps the item on a stale one', async () => {
@@ -171,6 +187,7 @@ describe('If-Match on writes', () => {
 describe('If-None-Match on writes', () => {
   it('creates with If-None-Match: * when the item does not exist', async () => {
     expect((await put('new', { v: 1 }, { 'If-None-Match': '*' })).status).toBe(201)
+    expect(await stored('new')).toEqual({ v: 1 })
   })
 
   it('answers 412 to If-None-Match: * on an existing item and keeps it', async () => {
@@ -180,34 +197,47 @@ describe('If-None-Match on writes', () => {
     expect(await snapshot('apple')).toEqual(before)
   })
 
-  it('answers 412, not 304, when a listed tag matches', async () => {
+  it('answers 412, not 304, when a listed tag matches, and replaces when none does', async () => {
     const etag = etagOf(await put('apple', { v: 1 }))
+    const before = await snapshot('apple')
+
+    // The current tag, strong or weak: refused, the item unchanged.
     expect((await put('apple', { v: 2 }, { 'If-None-Match': etag })).status).toBe(412)
     expect((await put('apple', { v: 2 }, { 'If-None-Match': `W/${etag}` })).status).toBe(412)
+    expect(await snapshot('apple')).toEqual(before)
+
+    // Another tag: replaced.
     expect((await put('apple', { v: 2 }, { 'If-None-Match': '"other"' })).status).toBe(200)
+    expect(await stored('apple')).toEqual({ v: 2 })
   })
 
   it('answers 412 to a malformed If-None-Match rather than ignoring a create-only guard', async () => {
     await put('apple', { v: 1 })
+    const before = await snapshot('apple')
     expect((await put('apple', { v: 2 }, { 'If-None-Match': '*, "x"' })).status).toBe(412)
+    expect(await snapshot('apple')).toEqual(before)
   })
 })
 
 describe('If-Unmodified-Since on writes', () => {
-  it('answers 412 when the item changed after the given date', async () => {
+  it('answers 412 when the item changed after the given date, and keeps it', async () => {
     const lastModified = Date.parse((await put('apple', { v: 1 })).headers.get('Last-Modified') ?? '')
-    const before = new Date(lastModified - 1000).toUTCString()
-    expect((await put('apple', { v: 2 }, { 'If-Unmodified-Since': before })).status).toBe(412)
+    const before = await snapshot('apple')
+    const earlier = new Date(lastModified - 1000).toUTCString()
+    expect((await put('apple', { v: 2 }, { 'If-Unmodified-Since': earlier })).status).toBe(412)
+    expect(await snapshot('apple')).toEqual(before)
   })
 
   it('replaces when the item is unmodified since the given date', async () => {
     const lastModified = (await put('apple', { v: 1 })).headers.get('Last-Modified') ?? ''
     expect((await put('apple', { v: 2 }, { 'If-Unmodified-Since': lastModified })).status).toBe(200)
+    expect(await stored('apple')).toEqual({ v: 2 })
   })
 
   it('is ignored when it is not an HTTP-date', async () => {
     await put('apple', { v: 1 })
     expect((await put('apple', { v: 2 }, { 'If-Unmodified-Since': '1970-01-01' })).status).toBe(200)
+    expect(await stored('apple')).toEqual({ v: 2 })
   })
 
   it('is ignored when If-Match is present', async () => {
@@ -219,6 +249,7 @@ describe('If-Unmodified-Since on writes', () => {
       { 'If-Match': etagOf(created), 'If-Unmodified-Since': before },
     )
     expect(response.status).toBe(200)
+    expect(await stored('apple')).toEqual({ v: 2 })
   })
 })
 
@@ -228,20 +259,22 @@ describe('DELETE /api/items/:id', () => {
     const deleted = await remove('apple')
     expect(deleted.status).toBe(204)
     expect(await deleted.text()).toBe('')
+    expect((await get('apple')).status).toBe(404)
     expect((await remove('apple')).status).toBe(404)
   })
 
   it('answers 404 for a missing item whatever its preconditions (RFC 9110 section 13.2.1)', async () => {
     expect((await remove('ghost', { 'If-Match': '*' })).status).toBe(404)
+    expect((await remove('ghost', { 'If-Match': '"anything"' })).status).toBe(404)
   })
 })
 
 describe('authorization of writes', () => {
   it.each([
-    ['no Authorization', {}],
-    ['a wrong token', { Authorization: 'Bearer wrong-token' }],
-    ['another scheme', { Authorization: 'Basic dGVzdDp0ZXN0' }],
-  ])('answers 401 with WWW-Authenticate to a PUT with %s, storing nothing', async (_, headers) => {
+    { credentials: 'no Authorization', headers: {} },
+    { credentials: 'a wrong token', headers: { Authorization: 'Bearer wrong-token' } },
+    { credentials: 'another scheme', headers: { Authorization: 'Basic dGVzdDp0ZXN0' } },
+  ])('answers 401 with WWW-Authenticate to a PUT with $credentials, storing nothing', async ({ headers }) => {
     const response = await request(itemUrl('apple'), {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json', ...headers },
@@ -255,8 +288,9 @@ describe('authorization of writes', () => {
 
   it('answers 401 to a DELETE without the token, keeping the item', async () => {
     await put('apple', { v: 1 })
+    const before = await snapshot('apple')
     expect((await request(itemUrl('apple'), { method: 'DELETE' })).status).toBe(401)
-    expect((await get('apple')).status).toBe(200)
+    expect(await snapshot('apple')).toEqual(before)
   })
 
   it('accepts the scheme name in any case', async () => {
@@ -266,5 +300,6 @@ describe('authorization of writes', () => {
       body: '{"v":1}',
     })
     expect(response.status).toBe(201)
+    expect(await stored('apple')).toEqual({ v: 1 })
   })
 })
