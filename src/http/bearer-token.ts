@@ -5,7 +5,9 @@
  */
 
 // token68 (RFC 9110 section 11.2), the syntax of a bearer token (RFC 6750 section 2.1).
-const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/
+const TOKEN68_CHARACTERS = '[A-Za-z0-9\\-._~+/]+=*'
+const TOKEN68 = new RegExp(`^${TOKEN68_CHARACTERS}$`)
+const BEARER = new RegExp(`^Bearer +(${TOKEN68_CHARACTERS}) *$`, 'i')
 
 /**
  * isToken68 reports whether a string can be sent as a bearer token at all: a token with any other character
@@ -25,7 +27,7 @@ export function isToken68(value: string): boolean {
  * @example readBearerToken('Bearer abc123') // 'abc123'
  */
 export function readBearerToken(authorization: string | null): string | null {
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '')
+  const match = BEARER.exec(authorization ?? '')
   return match?.[1] ?? null
 }
 

@@ -40,12 +40,10 @@ export async function replaceDocument(
 ): Promise<Response> {
   const target = targetOf(c, resource)
   const policy = readConfig(c.env)
-  checkContentFields(c, JSON_TYPE)
-  rejectDeclaredOverLimit(c.req.raw, policy.maxBodyBytes)
-  const content = await verdictOf<ContentVerdict>(async () => {
-    const value = parseJsonBody(await readBodyWithLimit(c.req.raw, policy.maxBodyBytes))
-    return prepareDocument(value, schema, policy.maxBodyBytes)
-  })
+  checkContentFields(c, JSON_TYPE, policy.maxBodyBytes)
+  const content = await verdictOf<ContentVerdict>(async () =>
+    prepareDocument(await readJson(c, policy.maxBodyBytes), schema, policy.maxBodyBytes),
+  )
   const conditions = readConditionalHeaders(c.req.raw.headers)
   return answerWrite(c, target, (writer) => writer.put(target, content, conditions, policy))
 }
@@ -59,10 +57,9 @@ export async function replaceDocument(
 export async function patchDocument(c: Context<AppEnv>, resource: string): Promise<Response> {
   const target = targetOf(c, resource)
   const policy = readConfig(c.env)
-  checkContentFields(c, MERGE_PATCH_TYPE)
-  rejectDeclaredOverLimit(c.req.raw, policy.maxBodyBytes)
+  checkContentFields(c, MERGE_PATCH_TYPE, policy.maxBodyBytes)
   const patch = await verdictOf<PatchVerdict>(async () => {
-    const value = parseJsonBody(await readBodyWithLimit(c.req.raw, policy.maxBodyBytes))
+    const value = await readJson(c, policy.maxBodyBytes)
     try {
       return { ok: true, json: canonicalJson(value) }
     } catch (error) {
@@ -90,9 +87,9 @@ export async function removeDocument(c: Context<AppEnv>, resource: string): Prom
 
 /**
  * checkContentFields applies the checks of the content that need no reading: a partial PUT (400), the
- * content's coding and its media type (415).
+ * content's coding and its media type (415), and a declared length over the limit (413).
  */
-function checkContentFields(c: Context<AppEnv>, type: string): void {
+function checkContentFields(c: Context<AppEnv>, type: string, maxBodyBytes: number): void {
   // RFC 9110 section 14.5: a server that does not support partial PUT answers Content-Range with 400, rather
   // than store a fragment as if it were the whole document.
   if (c.req.header('Content-Range') !== undefined) {
@@ -111,6 +108,12 @@ function checkContentFields(c: Context<AppEnv>, type: string): void {
       type === MERGE_PATCH_TYPE ? { Accept: type, 'Accept-Patch': type } : { Accept: type }
     throw new HttpError(415, `Send the body as Content-Type: ${type}`, headers)
   }
+  rejectDeclaredOverLimit(c.req.raw, maxBodyBytes)
+}
+
+/** readJson reads the request body within the limit and parses it as UTF-8 JSON (400, 413, 422). */
+async function readJson(c: Context<AppEnv>, maxBodyBytes: number): Promise<unknown> {
+  return parseJsonBody(await readBodyWithLimit(c.req.raw, maxBodyBytes))
 }
 
 /**
