@@ -11,7 +11,25 @@ const workers = () =>
 
 export default defineConfig({
   test: {
+    // Every request logs one JSON line (src/observability/trace-requests.ts); tests that check them spy on
+    // console.log, and the rest would only bury a failure's output under thousands of them.
+    onConsoleLog: (log) => !log.startsWith('{"message":"request"'),
     projects: [
+      {
+        // Tests that need Node: the OpenAPI validator reads its schemas from files. They import the app, which
+        // never reaches a Durable Object there.
+        resolve: {
+          alias: {
+            'cloudflare:workers': new URL('./test/node/cloudflare-workers.ts', import.meta.url).pathname,
+          },
+        },
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['./test/setup.ts'],
+        },
+      },
       {
         plugins: [workers()],
         // The pure core keeps no state, so its files share one worker instead of starting one each.

@@ -6,6 +6,7 @@
 
 import type { NotFoundHandler } from 'hono'
 import { TrieRouter } from 'hono/router/trie-router'
+import { requestIdOf } from './errors.ts'
 import { problemResponse } from './http/problem.ts'
 
 /** RoutedApp is what this needs of a Hono app: its routes, as `app.routes` lists them. */
@@ -53,10 +54,11 @@ export function answerUnrouted(app: RoutedApp): NotFoundHandler {
     if (allowed.length === 0) {
       // Echo a path only as far as a reader needs it; a 20 KB path is not worth sending back.
       const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}...` : c.req.path
-      return problemResponse(404, `Nothing is served at ${path}`)
+      return problemResponse(404, `Nothing is served at ${path}`, {}, requestIdOf(c))
     }
     const allow = allowed.join(', ')
     if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } })
-    return problemResponse(405, `${c.req.method} is not supported here; use ${allow}`, { Allow: allow })
+    const detail = `${c.req.method} is not supported here; use ${allow}`
+    return problemResponse(405, detail, { Allow: allow }, requestIdOf(c))
   }
 }

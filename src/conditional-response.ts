@@ -11,6 +11,7 @@ import { contentETag } from './http/content-etag.ts'
 import { notModified } from './http/not-modified.ts'
 import { evaluatePreconditions, readConditionalHeaders, type Validators } from './http/preconditions.ts'
 import { HttpError } from './http/problem.ts'
+import { traceOf } from './observability/request-trace.ts'
 
 /**
  * REVALIDATE lets any cache store a response but makes it ask before every reuse: with strong ETags, each
@@ -132,8 +133,13 @@ export async function conditionalJson(
   value: unknown,
   options: { lastModified?: string; cacheControl?: string } = {},
 ): Promise<Response> {
+  const trace = traceOf(c)
   const body = new TextEncoder().encode(canonicalJson(value))
-  const validators = { etag: await contentETag(body), lastModified: options.lastModified }
+  const validators = {
+    etag: await trace.measure('hash', () => contentETag(body)),
+    lastModified: options.lastModified,
+  }
+  trace.noteRepresentation(body.byteLength)
   return answerConditionalRead(c.req.raw, {
     validators,
     load: async () => ({ validators, body }),

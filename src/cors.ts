@@ -10,7 +10,8 @@ import type { AppEnv } from './env.ts'
 
 /**
  * CORS_EXPOSED_HEADERS are the response fields a page's script may read: the validators it needs to send
- * If-None-Match and If-Match, where a PUT created a document, the next page, and the patch formats.
+ * If-None-Match and If-Match, where a PUT created a document, the next page, the patch formats, what the
+ * server spent, and the request's id for a bug report.
  */
 export const CORS_EXPOSED_HEADERS = [
   'ETag',
@@ -19,6 +20,9 @@ export const CORS_EXPOSED_HEADERS = [
   'Content-Location',
   'Link',
   'Accept-Patch',
+  'Server-Timing',
+  'X-Request-Id',
+  'Retry-After',
 ]
 
 /** CORS_ALLOWED_HEADERS are the request fields a page may send: preconditions, the token, the media type. */
@@ -29,6 +33,7 @@ export const CORS_ALLOWED_HEADERS = [
   'If-Unmodified-Since',
   'Authorization',
   'Content-Type',
+  'X-Request-Id',
 ]
 
 const allowConfiguredOrigins = cors({

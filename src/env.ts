@@ -2,6 +2,9 @@
  * The worker's bindings (wrangler.toml and secrets) and the Hono environment built on them.
  */
 
+import type { RequestIdVariables } from 'hono/request-id'
+import type { TraceVariables } from './observability/request-trace.ts'
+
 /** Env is what wrangler.toml, `.dev.vars` and `wrangler secret put` give the worker. */
 export interface Env {
   /** Every resource's documents and their validators; see src/store/kv-document-store.ts. */
@@ -20,7 +23,8 @@ export interface Env {
   readonly CORS_ALLOWED_ORIGINS?: string
 }
 
-/** AppEnv types Hono's context for this worker. */
+/** AppEnv types Hono's context for this worker: its bindings, and each request's id and trace. */
 export interface AppEnv {
   Bindings: Env
+  Variables: RequestIdVariables & TraceVariables
 }

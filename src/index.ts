@@ -10,16 +10,20 @@ import { dateHeader } from './date-header.ts'
 import type { AppEnv } from './env.ts'
 import { renderError } from './errors.ts'
 import { requireValidHost } from './host-check.ts'
+import { traceRequests } from './observability/trace-requests.ts'
+import { serveOpenApi } from './openapi/openapi-route.ts'
 import { items } from './resources/items.ts'
 import { tasks } from './resources/tasks.ts'
 
 const app = new Hono<AppEnv>()
 
+app.use(traceRequests)
 app.use(dateHeader)
 app.use(requireValidHost)
 app.use(corsForConfiguredOrigins)
 app.route('/api/items', items)
 app.route('/api/tasks', tasks)
+app.get('/openapi.json', serveOpenApi(app, { title: 'edge-etag', version: '0.1.0' }))
 app.notFound(answerUnrouted(app))
 app.onError(renderError)
 

@@ -158,6 +158,13 @@ export async function pageETag(
 
 const encoder = new TextEncoder()
 
+// A page is PAGE_OPENING, each member framed by memberOpening and MEMBER_CLOSING, then pageClosing.
+const PAGE_OPENING = '{"items":['
+const MEMBER_CLOSING = '}'
+const memberOpening = (index: number, id: string) =>
+  `${index === 0 ? '' : ','}{"id":${JSON.stringify(id)},"value":`
+const pageClosing = (next: string | null) => (next === null ? ']}' : `],"next":${JSON.stringify(next)}}`)
+
 /**
  * pageBytes assembles a page from its members' stored canonical bytes. Each member is already canonical
  * and the wrapper's member names ("id" < "value", "items" < "next") are in canonical order, so the result is
@@ -166,12 +173,11 @@ const encoder = new TextEncoder()
  * @example pageBytes([{ id: 'a', etag: '"x"', bytes: encoder.encode('{"n":1}') }], null) // {"items":[{"id":"a","value":{"n":1}}]}
  */
 export function pageBytes(members: readonly LoadedDocument[], next: string | null): Uint8Array {
-  const parts: Uint8Array[] = [encoder.encode('{"items":[')]
+  const parts: Uint8Array[] = [encoder.encode(PAGE_OPENING)]
   members.forEach((member, index) => {
-    parts.push(encoder.encode(`${index === 0 ? '' : ','}{"id":${JSON.stringify(member.id)},"value":`))
-    parts.push(member.bytes, encoder.encode('}'))
+    parts.push(encoder.encode(memberOpening(index, member.id)), member.bytes, encoder.encode(MEMBER_CLOSING))
   })
-  parts.push(encoder.encode(next === null ? ']}' : `],"next":${JSON.stringify(next)}}`))
+  parts.push(encoder.encode(pageClosing(next)))
   const bytes = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0))
   let offset = 0
   for (const part of parts) {
@@ -179,4 +185,19 @@ export function pageBytes(members: readonly LoadedDocument[], next: string | nul
     offset += part.byteLength
   }
   return bytes
+}
+
+/**
+ * pageByteLength returns the length pageBytes would give a page of these listed members, without reading
+ * them (what a 304 spared the client), or null when a member's size is unknown.
+ *
+ * @example pageByteLength([{ id: 'a', etag: '"x"', size: 7 }], null) // 36
+ */
+export function pageByteLength(members: readonly ListedDocument[], next: string | null): number | null {
+  let length = encoder.encode(PAGE_OPENING).byteLength + encoder.encode(pageClosing(next)).byteLength
+  for (const [index, member] of members.entries()) {
+    if (member.size === null) return null
+    length += encoder.encode(memberOpening(index, member.id)).byteLength + member.size + MEMBER_CLOSING.length
+  }
+  return length
 }

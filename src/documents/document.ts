@@ -27,6 +27,8 @@ export interface StoredDocument {
   readonly validators: DocumentValidators
   /** The canonical bytes. Cancel the stream when the response carries no body (HEAD, 304, 412). */
   readonly body: ReadableStream<Uint8Array>
+  /** The bytes' length, when the store recorded it. */
+  readonly size: number | null
 }
 
 /** ListedDocument is one entry of a listing: what the store knows of a document without reading it. */

@@ -3,7 +3,9 @@
  * a KV key, and KV's byte order of keys is also the UTF-16 order that canonical JSON sorts by.
  */
 
-const DOCUMENT_ID = /^[A-Za-z0-9._~-]{1,128}$/
+/** DOCUMENT_ID_PATTERN is the pattern every document id matches, as a JSON Schema `pattern` states it. */
+export const DOCUMENT_ID_PATTERN = '^[A-Za-z0-9._~-]{1,128}$'
+const DOCUMENT_ID = new RegExp(DOCUMENT_ID_PATTERN)
 const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,62}$/
 
 /** DOCUMENT_ID_RULE says in words what isDocumentId accepts, for error messages. */

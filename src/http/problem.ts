@@ -65,9 +65,14 @@ export function problemResponse(
 ): Response {
   const standard = { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Error', status, detail }
   // Spread in this order, an extension can add members but never overwrite a standard one.
-  const body = { ...standard, ...extensions, ...standard }
-  return new Response(JSON.stringify(body), {
+  const body = new TextEncoder().encode(JSON.stringify({ ...standard, ...extensions, ...standard }))
+  return new Response(body, {
     status,
-    headers: { ...headers, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+    headers: {
+      ...headers,
+      'Content-Type': 'application/problem+json',
+      'Content-Length': String(body.byteLength),
+      'Cache-Control': 'no-store',
+    },
   })
 }

@@ -8,6 +8,8 @@ import type { DocumentStore } from '../documents/document-store.ts'
 import { DOCUMENT_ID_RULE, isDocumentId } from '../documents/names.ts'
 import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
+import { traceOf } from '../observability/request-trace.ts'
+import { TimedDocumentStore } from '../observability/timed-document-store.ts'
 import { KvDocumentStore } from '../store/kv-document-store.ts'
 
 /**
@@ -23,12 +25,12 @@ export function targetOf(c: Context<AppEnv>, resource: string): DocumentTarget {
 }
 
 /**
- * storeOf returns the document store of the request's environment.
+ * storeOf returns the document store of the request's environment, timed into the request's trace.
  *
  * @example await storeOf(c).get(target)
  */
 export function storeOf(c: Context<AppEnv>): DocumentStore {
-  return new KvDocumentStore(c.env.DOCUMENTS)
+  return new TimedDocumentStore(new KvDocumentStore(c.env.DOCUMENTS), traceOf(c))
 }
 
 /**

@@ -16,6 +16,7 @@ import { createMiddleware } from 'hono/factory'
 import { requireBearerToken } from '../auth.ts'
 import { declareResource } from '../documents/resource-rules.ts'
 import type { AppEnv } from '../env.ts'
+import { describedRoute } from '../openapi/route-descriptions.ts'
 import { targetOf } from './context.ts'
 import { readDocument } from './read-document.ts'
 import { readPage } from './read-page.ts'
@@ -41,17 +42,35 @@ export function jsonResource({ name, schema }: JsonResourceDeclaration): Hono<Ap
   declareResource({ name, schema })
   return (
     new Hono<AppEnv>()
-      .get('/', (c) => readPage(c, name))
+      .get(
+        '/',
+        describedRoute({ resource: name, operation: 'page' }, (c) => readPage(c, name)),
+      )
       // Every method, OPTIONS and unsupported ones included, answers an invalid id with 400.
       .use('/:id', async (c, next) => {
         targetOf(c, name)
         await next()
       })
       .use('/:id', advertisePatchFormats)
-      .get('/:id', (c) => readDocument(c, name))
-      .put('/:id', requireBearerToken, (c) => replaceDocument(c, name, schema))
-      .patch('/:id', requireBearerToken, (c) => patchDocument(c, name))
-      .delete('/:id', requireBearerToken, (c) => removeDocument(c, name))
+      .get(
+        '/:id',
+        describedRoute({ resource: name, operation: 'read' }, (c) => readDocument(c, name)),
+      )
+      .put(
+        '/:id',
+        requireBearerToken,
+        describedRoute({ resource: name, operation: 'replace' }, (c) => replaceDocument(c, name, schema)),
+      )
+      .patch(
+        '/:id',
+        requireBearerToken,
+        describedRoute({ resource: name, operation: 'patch' }, (c) => patchDocument(c, name)),
+      )
+      .delete(
+        '/:id',
+        requireBearerToken,
+        describedRoute({ resource: name, operation: 'delete' }, (c) => removeDocument(c, name)),
+      )
   )
 }
 

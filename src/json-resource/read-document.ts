@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import { respondWithRepresentation } from '../conditional-response.ts'
 import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
+import { traceOf } from '../observability/request-trace.ts'
 import { describeTarget, storeOf, targetOf } from './context.ts'
 
 /**
@@ -19,5 +20,6 @@ export async function readDocument(c: Context<AppEnv>, resource: string): Promis
   const target = targetOf(c, resource)
   const document = await storeOf(c).get(target)
   if (document === null) throw new HttpError(404, `There is no document ${describeTarget(target)}`)
+  traceOf(c).noteRepresentation(document.size)
   return respondWithRepresentation(c.req.raw, document)
 }

@@ -9,6 +9,7 @@ import { readConfig } from '../config.ts'
 import {
   countWithinBudget,
   nextPageUrl,
+  pageByteLength,
   pageBytes,
   pageETag,
   readPageQuery,
@@ -16,6 +17,7 @@ import {
 import type { ListedDocument, LoadedDocument } from '../documents/document.ts'
 import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
+import { traceOf } from '../observability/request-trace.ts'
 import { storeOf } from './context.ts'
 
 /**
@@ -39,7 +41,9 @@ export async function readPage(c: Context<AppEnv>, resource: string): Promise<Re
   const listed = listing.documents
   const next =
     listing.cursor === null ? null : await nextPageUrl(c.req.path, resource, query.limit, listing.cursor)
-  const validators = { etag: await pageETag(listed, next) }
+  const trace = traceOf(c)
+  const validators = { etag: await trace.measure('hash', () => pageETag(listed, next)) }
+  trace.noteRepresentation(pageByteLength(listed, next))
 
   return answerConditionalRead(c.req.raw, {
     validators,

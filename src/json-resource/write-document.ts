@@ -18,6 +18,7 @@ import { isMediaType } from '../http/media-type.ts'
 import { readConditionalHeaders } from '../http/preconditions.ts'
 import { HttpError } from '../http/problem.ts'
 import { readBodyWithLimit, rejectDeclaredOverLimit } from '../http/read-body.ts'
+import { traceOf } from '../observability/request-trace.ts'
 import { type DocumentWriterRpc, documentWriterFor } from '../store/document-writer.ts'
 import { describeTarget, targetOf } from './context.ts'
 
@@ -41,9 +42,10 @@ export async function replaceDocument(
   const target = targetOf(c, resource)
   const policy = readConfig(c.env)
   checkContentFields(c, JSON_TYPE, policy.maxBodyBytes)
-  const content = await verdictOf<ContentVerdict>(async () =>
-    prepareDocument(await readJson(c, policy.maxBodyBytes), schema, policy.maxBodyBytes),
-  )
+  const content = await verdictOf<ContentVerdict>(async () => {
+    const value = await readJson(c, policy.maxBodyBytes)
+    return traceOf(c).measure('hash', () => prepareDocument(value, schema, policy.maxBodyBytes))
+  })
   const conditions = readConditionalHeaders(c.req.raw.headers)
   return answerWrite(c, target, (writer) => writer.put(target, content, conditions, policy))
 }
@@ -144,9 +146,10 @@ async function answerWrite(
   call: (writer: DocumentWriterRpc) => Promise<WriteOutcome>,
 ): Promise<Response> {
   const document = describeTarget(target)
+  const trace = traceOf(c)
   let outcome: WriteOutcome
   try {
-    outcome = await call(documentWriterFor(c.env, target))
+    outcome = await trace.measure('writer', () => call(documentWriterFor(c.env, target)))
   } catch (error) {
     throw new StorageUnavailableError(`The writer of ${document}`, error)
   }
@@ -156,7 +159,9 @@ async function answerWrite(
 
   // The body is the stored representation (Content-Location says so), so its validators are what GET serves.
   const headers = representationHeaders(outcome.validators, REVALIDATE)
+  headers.set('Content-Length', String(outcome.bytes.byteLength))
   headers.set('Content-Location', c.req.path)
+  trace.noteRepresentation(outcome.bytes.byteLength)
   if (outcome.result === 'created') headers.set('Location', c.req.path)
   return new Response(outcome.bytes, { status: outcome.result === 'created' ? 201 : 200, headers })
 }

@@ -11,11 +11,15 @@ const expected = (what: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? 'Required' : `Must be ${what}`),
 })
 
-// Characters, not UTF-16 code units: an emoji counts once, as JSON Schema's maxLength counts.
+// Characters, not UTF-16 code units: an emoji counts once, as JSON Schema's maxLength counts (which `meta`
+// states in the OpenAPI document, since a refinement cannot describe itself).
 const characters = (min: number, max: number) =>
-  z.string(expected('a string')).refine((text) => [...text].length >= min && [...text].length <= max, {
-    message: `Must be ${min} to ${max} characters`,
-  })
+  z
+    .string(expected('a string'))
+    .refine((text) => [...text].length >= min && [...text].length <= max, {
+      message: `Must be ${min} to ${max} characters`,
+    })
+    .meta({ minLength: min, maxLength: max })
 
 // A real calendar date: 2024-02-29 is one, 2023-02-29 is not (Date rolls it over to March 1st). Checked only
 // once the pattern holds, so that one bad date is one error.

@@ -88,7 +88,11 @@ export class KvDocumentStore implements DocumentStore {
       await value.cancel()
       throw new StorageUnavailableError('KV get', new Error(`${resource}/${id} has no validator metadata`))
     }
-    return { validators: { etag: metadata.etag, lastModified: metadata.lastModified }, body: value }
+    return {
+      validators: { etag: metadata.etag, lastModified: metadata.lastModified },
+      body: value,
+      size: sizeOf(metadata),
+    }
   }
 
   async put({ resource, id }: DocumentTarget, content: DocumentContent, validators: DocumentValidators) {

@@ -6,6 +6,7 @@ import {
   MAX_PAGE_LIMIT,
   nextPageUrl,
   PAGE_BYTE_BUDGET,
+  pageByteLength,
   pageBytes,
   pageETag,
   readPageQuery,
@@ -409,5 +410,29 @@ describe('pageETag', () => {
     expect(await pageETag([{ id: 'ab', etag: '"c"' }], null)).not.toBe(
       await pageETag([{ id: 'a', etag: 'b"c"' }], null),
     )
+  })
+})
+
+describe('pageByteLength', () => {
+  it('is the length of the page pageBytes assembles, for any members and next', () => {
+    const member = fc.record({
+      id: fc.stringMatching(/^[A-Za-z0-9._~-]{1,20}$/),
+      value: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string(), fc.integer())),
+    })
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 6 }), fc.option(fc.webUrl()), (members, next) => {
+        const loaded = members.map(({ id, value }) => ({
+          id,
+          etag: '"t"',
+          bytes: encoder.encode(canonicalJson(value)),
+        }))
+        const listed = loaded.map(({ id, etag, bytes }) => ({ id, etag, size: bytes.byteLength }))
+        expect(pageByteLength(listed, next)).toBe(pageBytes(loaded, next).byteLength)
+      }),
+    )
+  })
+
+  it("is null when a member's size is unknown", () => {
+    expect(pageByteLength([{ id: 'a', etag: '"t"', size: null }], null)).toBeNull()
   })
 })

@@ -1,0 +1,88 @@
+/**
+ * Hono middleware that makes every request observable: a request id (`X-Request-Id`, and `requestId` in
+ * every problem), a Server-Timing field, and one JSON log line, which Workers Logs turns into fields.
+ */
+
+import { createMiddleware } from 'hono/factory'
+import { requestId } from 'hono/request-id'
+import type { AppEnv } from '../env.ts'
+import { outcomeOf, type RequestOutcome } from './request-outcome.ts'
+import { type RequestTrace, traceOf } from './request-trace.ts'
+
+/**
+ * RequestLogLine is what is logged of each request. Never a header value, a query or a body: a token or a
+ * document has no place in logs.
+ */
+export interface RequestLogLine {
+  readonly message: 'request'
+  readonly requestId: string
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly outcome: RequestOutcome
+  /** The body bytes sent; null when the body is a stream of unknown length. */
+  readonly bytesSent: number | null
+  /** The body bytes a 304 spared the client; 0 for every other answer. */
+  readonly bytesSaved: number
+  /** The time to the response's head, in milliseconds, and the part of it spent in each step. */
+  readonly durationMs: number
+  readonly kvMs: number
+  readonly hashMs: number
+  readonly writerMs: number
+}
+
+/** NO_BODY_STATUSES are the statuses whose responses never carry a body. */
+const NO_BODY_STATUSES = new Set([204, 304])
+
+/**
+ * requestLogLine returns the log line of a request from its answer and its trace.
+ *
+ * @example requestLogLine('GET', '/api/items/apple', 'id', response, trace).outcome // 'hit'
+ */
+export function requestLogLine(
+  method: string,
+  path: string,
+  id: string,
+  response: Response,
+  trace: RequestTrace,
+): RequestLogLine {
+  const representation = trace.representationBytes
+  const sendsBody = method !== 'HEAD' && !NO_BODY_STATUSES.has(response.status)
+  const declared = response.headers.get('Content-Length')
+  const spent = trace.spentMs()
+  const rounded = (ms: number) => Math.round(ms * 10) / 10
+  return {
+    message: 'request',
+    requestId: id,
+    method,
+    // A 20 KB path is an attack, not a fact worth keeping whole.
+    path: path.length > 200 ? `${path.slice(0, 200)}...` : path,
+    status: response.status,
+    outcome: outcomeOf(method, response.status),
+    bytesSent: !sendsBody ? 0 : declared !== null ? Number(declared) : representation,
+    bytesSaved: response.status === 304 ? (representation ?? 0) : 0,
+    durationMs: rounded(trace.elapsedMs()),
+    kvMs: rounded(spent.kv),
+    hashMs: rounded(spent.hash),
+    writerMs: rounded(spent.writer),
+  }
+}
+
+const assignRequestId = requestId()
+
+/**
+ * traceRequests gives each request an id (the client's `X-Request-Id` when it is a short token, else a new
+ * UUID), echoes it in `X-Request-Id`, and, once the answer is ready, adds Server-Timing and logs one line.
+ * It runs first, so that every answer, a refused Host's included, has an id and a log line.
+ *
+ * @example app.use(traceRequests)
+ */
+export const traceRequests = createMiddleware<AppEnv>(async (c, next) => {
+  const trace = traceOf(c)
+  await assignRequestId(c, next)
+  // Hono's middleware sets its header only on responses built through `c`; a handler's own Response (every
+  // answer here) gets it now.
+  c.res.headers.set('X-Request-Id', c.var.requestId)
+  c.res.headers.set('Server-Timing', trace.serverTiming())
+  console.log(JSON.stringify(requestLogLine(c.req.method, c.req.path, c.var.requestId, c.res, trace)))
+})

@@ -1,0 +1,178 @@
+/**
+ * The parts of the API description that every resource shares: the conditional request fields, the
+ * validators and links of responses, the problem bodies, and bearer authentication.
+ */
+
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../documents/collection-page.ts'
+import { DOCUMENT_ID_PATTERN } from '../documents/names.ts'
+import type { JsonSchema } from './json-schemas.ts'
+
+const header = (description: string, schema: JsonSchema = { type: 'string' }) => ({ description, schema })
+const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` })
+
+/** headerRef points at one of COMPONENTS.headers. */
+export const headerRef = (name: keyof typeof COMPONENTS.headers) => ref('headers', name)
+/** parameterRef points at one of COMPONENTS.parameters. */
+export const parameterRef = (name: keyof typeof COMPONENTS.parameters) => ref('parameters', name)
+/** responseRef points at one of COMPONENTS.responses. */
+export const responseRef = (name: keyof typeof COMPONENTS.responses) => ref('responses', name)
+
+const PROBLEM_TYPE = 'application/problem+json'
+const problem = (description: string, schema = 'Problem', headers: Record<string, unknown> = {}) => ({
+  description,
+  headers: { 'X-Request-Id': ref('headers', 'X-Request-Id'), ...headers },
+  content: { [PROBLEM_TYPE]: { schema: ref('schemas', schema) } },
+})
+
+/**
+ * COMPONENTS are the shared components of the OpenAPI document (its `components` member, less each
+ * resource's own schemas).
+ */
+export const COMPONENTS = {
+  parameters: {
+    id: {
+      name: 'id',
+      in: 'path',
+      required: true,
+      description: 'The document id: 1 to 128 characters from A-Z, a-z, 0-9 and "._~-".',
+      schema: { type: 'string', pattern: DOCUMENT_ID_PATTERN },
+    },
+    limit: {
+      name: 'limit',
+      in: 'query',
+      description: 'How many documents a page holds at most.',
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
+    },
+    cursor: {
+      name: 'cursor',
+      in: 'query',
+      description: "Where the page starts: copied from the previous page's `next`; opaque.",
+      schema: { type: 'string' },
+    },
+    'If-None-Match': {
+      name: 'If-None-Match',
+      in: 'header',
+      description:
+        'RFC 9110 section 13.1.2. On GET and HEAD: the tags the client holds; a match is answered 304 with no body. On PUT, `*` creates only (412 when the document exists).',
+      schema: { type: 'string' },
+    },
+    'If-Match': {
+      name: 'If-Match',
+      in: 'header',
+      description:
+        'RFC 9110 section 13.1.1: the tag the client based its change on; anything else is answered 412 and changes nothing. `*`: the document must exist.',
+      schema: { type: 'string' },
+    },
+    'If-Modified-Since': {
+      name: 'If-Modified-Since',
+      in: 'header',
+      description: 'RFC 9110 section 13.1.3: an HTTP-date; ignored when If-None-Match is present.',
+      schema: { type: 'string' },
+    },
+    'If-Unmodified-Since': {
+      name: 'If-Unmodified-Since',
+      in: 'header',
+      description: 'RFC 9110 section 13.1.4: an HTTP-date; ignored when If-Match is present.',
+      schema: { type: 'string' },
+    },
+  },
+  headers: {
+    ETag: header('The strong entity tag: the SHA-256 of the canonical JSON (RFC 8785) bytes, base64url.'),
+    'Last-Modified': header('When the document last changed (one-second resolution, always moving forward).'),
+    'Cache-Control': header(
+      '`no-cache, max-age=0`: any cache may store it, and revalidates before each reuse.',
+    ),
+    Link: header('`<next page URL>; rel="next"` while more documents remain (RFC 8288).'),
+    'Accept-Patch': header('`application/merge-patch+json` (RFC 5789 section 3.1).'),
+    Location: header('The created document (on 201).'),
+    'Content-Location': header('The document the body represents: the body is what a GET now serves.'),
+    'Retry-After': header('Seconds to wait before retrying.', { type: 'integer' }),
+    'X-Request-Id': header("This request's id, also in its log line and in a problem's `requestId`."),
+    'Server-Timing': header(
+      'Milliseconds spent in KV reads (`kv`), hashing (`hash`), the writer (`writer`) and in all (`total`).',
+    ),
+    Allow: header('The methods the path serves.'),
+    'WWW-Authenticate': header('`Bearer realm="edge-etag"` (RFC 6750).'),
+    Accept: header('The media type the request body must have.'),
+  },
+  responses: {
+    NotModified: {
+      description: "The client's copy is current: no body (RFC 9110 section 15.4.5).",
+      headers: {
+        ETag: ref('headers', 'ETag'),
+        'Last-Modified': ref('headers', 'Last-Modified'),
+        'Cache-Control': ref('headers', 'Cache-Control'),
+        'X-Request-Id': ref('headers', 'X-Request-Id'),
+        'Server-Timing': ref('headers', 'Server-Timing'),
+      },
+    },
+    BadRequest: problem('The id, a query parameter, the JSON or the request itself is malformed.'),
+    Unauthorized: problem('A write without a valid bearer token.', 'Problem', {
+      'WWW-Authenticate': ref('headers', 'WWW-Authenticate'),
+    }),
+    NotFound: problem('There is no such document.'),
+    PreconditionFailed: problem(
+      'A precondition (If-Match, If-None-Match, If-Unmodified-Since) does not hold: nothing was changed. Carries the current validators.',
+      'Problem',
+      { ETag: ref('headers', 'ETag'), 'Last-Modified': ref('headers', 'Last-Modified') },
+    ),
+    ContentTooLarge: problem('The body is larger than MAX_BODY_BYTES.'),
+    UnsupportedMediaType: problem('The body has another media type or a content coding.', 'Problem', {
+      Accept: ref('headers', 'Accept'),
+    }),
+    UnprocessableContent: problem(
+      "The JSON is not an object, cannot be canonical, or fails the resource's schema; `errors` points at each problem.",
+      'ValidationProblem',
+    ),
+    PreconditionRequired: problem('REQUIRE_IF_MATCH is on and the write has no If-Match.'),
+    ServiceUnavailable: problem(
+      'Storage failed or too many writes to the document are waiting: nothing was changed.',
+      'Problem',
+      {
+        'Retry-After': ref('headers', 'Retry-After'),
+      },
+    ),
+    NoContent: {
+      description: 'The methods the path serves, in Allow.',
+      headers: { Allow: ref('headers', 'Allow') },
+    },
+  },
+  schemas: {
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details.',
+      properties: {
+        type: { type: 'string', const: 'about:blank' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        requestId: { type: 'string' },
+      },
+      required: ['type', 'title', 'status', 'detail'],
+    },
+    ValidationProblem: {
+      allOf: [
+        ref('schemas', 'Problem'),
+        {
+          type: 'object',
+          properties: {
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  pointer: { type: 'string', description: 'RFC 6901 JSON Pointer into the document.' },
+                  detail: { type: 'string' },
+                },
+                required: ['pointer', 'detail'],
+              },
+            },
+          },
+        },
+      ],
+    },
+  },
+  securitySchemes: {
+    bearer: { type: 'http', scheme: 'bearer', description: 'The API_TOKEN secret; every write needs it.' },
+  },
+} as const

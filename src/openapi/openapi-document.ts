@@ -1,0 +1,287 @@
+/**
+ * The OpenAPI 3.1 document of the app, generated from its route table and its resources' declarations:
+ * every described route appears at the path it is mounted at, with the conditional request fields, the
+ * validators, the 304/412/422/428 answers and the schemas of its documents. Nothing here is written per
+ * resource, so a forker's new resource is described as soon as it is mounted.
+ */
+
+import { rulesOf } from '../documents/resource-rules.ts'
+import { COMPONENTS, headerRef, parameterRef, responseRef } from './components.ts'
+import { documentSchemaOf, type JsonSchema, mergePatchSchemaOf } from './json-schemas.ts'
+import { descriptionOf, type ResourceOperation } from './route-descriptions.ts'
+
+/** ApiInfo is the `info` of the document. */
+export interface ApiInfo {
+  readonly title: string
+  readonly version: string
+  readonly description?: string
+}
+
+/** DescribedApp is what this needs of a Hono app: its routes, with their handlers. */
+export interface DescribedApp {
+  readonly routes: readonly { readonly method: string; readonly path: string; readonly handler: unknown }[]
+}
+
+type Operation = Record<string, unknown>
+
+const WRITES: ReadonlySet<ResourceOperation> = new Set(['replace', 'patch', 'delete'])
+
+/**
+ * openApiDocument returns the OpenAPI 3.1 document of `app`'s described routes.
+ *
+ * @example openApiDocument(app, { title: 'edge-etag', version: '1.0.0' }).paths['/api/tasks/{id}'].get
+ */
+export function openApiDocument(app: DescribedApp, info: ApiInfo) {
+  const paths: Record<string, Record<string, Operation>> = {}
+  const schemas: Record<string, JsonSchema> = { ...COMPONENTS.schemas }
+  for (const route of app.routes) {
+    const description = descriptionOf(route.handler)
+    if (description === null) continue
+    const { resource, operation } = description
+    const names = schemaNames(resource)
+    if (!(names.document in schemas)) Object.assign(schemas, resourceSchemas(resource))
+    const path = openApiPath(route.path)
+    paths[path] ??= {}
+    const item = paths[path]
+    const methods = operationMethods(operation)
+    for (const method of methods) item[method] = describeOperation(resource, operation, method)
+    item.options ??= {
+      operationId: `${resource}.${operation === 'page' ? 'page' : 'document'}.options`,
+      tags: [resource],
+      summary: 'The methods this path serves',
+      responses: { '204': responseRef('NoContent') },
+    }
+  }
+  return {
+    openapi: '3.1.1',
+    info,
+    paths,
+    components: { ...COMPONENTS, schemas },
+  }
+}
+
+/**
+ * openApiPath turns a Hono path into an OpenAPI path template: `/api/tasks/:id` becomes `/api/tasks/{id}`.
+ *
+ * @example openApiPath('/api/tasks/:id') // '/api/tasks/{id}'
+ */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')
+}
+
+function operationMethods(operation: ResourceOperation): string[] {
+  switch (operation) {
+    case 'page':
+    case 'read':
+      return ['get', 'head']
+    case 'replace':
+      return ['put']
+    case 'patch':
+      return ['patch']
+    case 'delete':
+      return ['delete']
+  }
+}
+
+function schemaNames(resource: string) {
+  const base = resource
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('')
+  return {
+    document: `${base}Document`,
+    input: `${base}Input`,
+    mergePatch: `${base}MergePatch`,
+    page: `${base}Page`,
+  }
+}
+
+function resourceSchemas(resource: string): Record<string, JsonSchema> {
+  const schema = rulesOf(resource)?.schema
+  const names = schemaNames(resource)
+  const document = documentSchemaOf(schema, 'output')
+  const input = documentSchemaOf(schema, 'input')
+  return {
+    [names.document]: { ...document, description: `A document of ${resource}, as stored and served.` },
+    [names.input]: { ...input, description: `A document of ${resource}, as a PUT sends it.` },
+    [names.mergePatch]: {
+      ...mergePatchSchemaOf(input),
+      description: `A JSON Merge Patch (RFC 7396) of a ${resource} document: null removes a member.`,
+    },
+    [names.page]: {
+      type: 'object',
+      description: `A page of ${resource}, in id order.`,
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              value: { $ref: `#/components/schemas/${names.document}` },
+            },
+            required: ['id', 'value'],
+          },
+        },
+        next: { type: 'string', description: 'The URL of the next page; absent on the last.' },
+      },
+      required: ['items'],
+    },
+  }
+}
+
+const json = (schemaName: string) => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } },
+})
+
+const observed = { 'X-Request-Id': headerRef('X-Request-Id'), 'Server-Timing': headerRef('Server-Timing') }
+
+function describeOperation(resource: string, operation: ResourceOperation, method: string): Operation {
+  const names = schemaNames(resource)
+  const common = {
+    operationId: `${resource}.${operation}${method === 'head' ? '.head' : ''}`,
+    tags: [resource],
+    ...(WRITES.has(operation) ? { security: [{ bearer: [] }] } : {}),
+  }
+  const withBody = method === 'get'
+  switch (operation) {
+    case 'page':
+      return {
+        ...common,
+        summary: `A page of ${resource}`,
+        description: 'A 304 needs one KV list and reads no document; `next` and Link lead to the next page.',
+        parameters: [
+          parameterRef('limit'),
+          parameterRef('cursor'),
+          parameterRef('If-None-Match'),
+          parameterRef('If-Match'),
+        ],
+        responses: {
+          '200': {
+            description: 'The page.',
+            headers: {
+              ETag: headerRef('ETag'),
+              'Cache-Control': headerRef('Cache-Control'),
+              Link: headerRef('Link'),
+              ...observed,
+            },
+            ...(withBody ? { content: json(names.page) } : {}),
+          },
+          '304': responseRef('NotModified'),
+          '400': responseRef('BadRequest'),
+          '412': responseRef('PreconditionFailed'),
+          '503': responseRef('ServiceUnavailable'),
+        },
+      }
+    case 'read':
+      return {
+        ...common,
+        summary: `A document of ${resource}`,
+        description: "Validator-first: a 304 never reads the document's bytes.",
+        parameters: [
+          parameterRef('id'),
+          parameterRef('If-None-Match'),
+          parameterRef('If-Modified-Since'),
+          parameterRef('If-Match'),
+          parameterRef('If-Unmodified-Since'),
+        ],
+        responses: {
+          '200': {
+            description: 'The document.',
+            headers: {
+              ETag: headerRef('ETag'),
+              'Last-Modified': headerRef('Last-Modified'),
+              'Cache-Control': headerRef('Cache-Control'),
+              'Accept-Patch': headerRef('Accept-Patch'),
+              ...observed,
+            },
+            ...(withBody ? { content: json(names.document) } : {}),
+          },
+          '304': responseRef('NotModified'),
+          '400': responseRef('BadRequest'),
+          '404': responseRef('NotFound'),
+          '412': responseRef('PreconditionFailed'),
+          '503': responseRef('ServiceUnavailable'),
+        },
+      }
+    case 'replace':
+      return {
+        ...common,
+        summary: `Create or replace a document of ${resource}`,
+        description: 'If-Match makes it a safe update, `If-None-Match: *` a create-only PUT.',
+        parameters: [
+          parameterRef('id'),
+          parameterRef('If-Match'),
+          parameterRef('If-None-Match'),
+          parameterRef('If-Unmodified-Since'),
+        ],
+        requestBody: { required: true, content: json(names.input) },
+        responses: {
+          '200': written('Replaced: the stored document, which a GET now serves.', names.document),
+          '201': written('Created.', names.document, { Location: headerRef('Location') }),
+          ...writeRefusals(),
+          '422': responseRef('UnprocessableContent'),
+        },
+      }
+    case 'patch':
+      return {
+        ...common,
+        summary: `Change a document of ${resource} with a JSON Merge Patch`,
+        description: 'Merged, checked against the schema and committed atomically.',
+        parameters: [parameterRef('id'), parameterRef('If-Match'), parameterRef('If-Unmodified-Since')],
+        requestBody: {
+          required: true,
+          content: {
+            'application/merge-patch+json': { schema: { $ref: `#/components/schemas/${names.mergePatch}` } },
+          },
+        },
+        responses: {
+          '200': written('Changed: the stored document, which a GET now serves.', names.document),
+          ...writeRefusals(),
+          '404': responseRef('NotFound'),
+          '422': responseRef('UnprocessableContent'),
+        },
+      }
+    case 'delete':
+      return {
+        ...common,
+        summary: `Delete a document of ${resource}`,
+        parameters: [parameterRef('id'), parameterRef('If-Match'), parameterRef('If-Unmodified-Since')],
+        responses: {
+          '204': { description: 'Deleted.', headers: observed },
+          '400': responseRef('BadRequest'),
+          '401': responseRef('Unauthorized'),
+          '404': responseRef('NotFound'),
+          '412': responseRef('PreconditionFailed'),
+          '428': responseRef('PreconditionRequired'),
+          '503': responseRef('ServiceUnavailable'),
+        },
+      }
+  }
+}
+
+function written(description: string, schemaName: string, headers: Record<string, unknown> = {}) {
+  return {
+    description,
+    headers: {
+      ETag: headerRef('ETag'),
+      'Last-Modified': headerRef('Last-Modified'),
+      'Content-Location': headerRef('Content-Location'),
+      ...headers,
+      ...observed,
+    },
+    content: json(schemaName),
+  }
+}
+
+function writeRefusals() {
+  return {
+    '400': responseRef('BadRequest'),
+    '401': responseRef('Unauthorized'),
+    '412': responseRef('PreconditionFailed'),
+    '413': responseRef('ContentTooLarge'),
+    '415': responseRef('UnsupportedMediaType'),
+    '428': responseRef('PreconditionRequired'),
+    '503': responseRef('ServiceUnavailable'),
+  }
+}

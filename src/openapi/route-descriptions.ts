@@ -1,0 +1,38 @@
+/**
+ * What a route handler does, in terms an API description can state: the OpenAPI document is generated from
+ * the app's own route table (`app.routes`), and each handler that a resource declares is marked here with the
+ * operation it performs, so that a route mounted anywhere is described at the path it is mounted at.
+ */
+
+import type { Handler } from 'hono'
+
+/** ResourceOperation is one of the operations every declared resource serves. */
+export type ResourceOperation = 'page' | 'read' | 'replace' | 'patch' | 'delete'
+
+/** RouteDescription says which resource a handler serves and with which operation. */
+export interface RouteDescription {
+  readonly resource: string
+  readonly operation: ResourceOperation
+}
+
+const descriptions = new WeakMap<object, RouteDescription>()
+
+/**
+ * describedRoute marks a handler with what it does and returns it, unchanged.
+ *
+ * @example app.get('/', describedRoute({ resource: 'tasks', operation: 'page' }, (c) => readPage(c, 'tasks')))
+ */
+export function describedRoute<H extends Handler>(description: RouteDescription, handler: H): H {
+  descriptions.set(handler, description)
+  return handler
+}
+
+/**
+ * descriptionOf returns what a handler was marked with, or null for a handler no resource declared
+ * (middleware, a forker's own route).
+ *
+ * @example descriptionOf(app.routes[0].handler) // { resource: 'tasks', operation: 'page' }
+ */
+export function descriptionOf(handler: unknown): RouteDescription | null {
+  return typeof handler === 'function' ? (descriptions.get(handler) ?? null) : null
+}
