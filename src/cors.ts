@@ -11,7 +11,7 @@ import type { AppEnv } from './env.ts'
 /**
  * CORS_EXPOSED_HEADERS are the response fields a page's script may read: the validators it needs to send
  * If-None-Match and If-Match, where a PUT created a document, the next page, the patch formats, what the
- * server spent, and the request's id for a bug report.
+ * server spent, the request's id for a bug report, and the server's Date (a client ages answers by it).
  */
 export const CORS_EXPOSED_HEADERS = [
   'ETag',
@@ -23,6 +23,7 @@ export const CORS_EXPOSED_HEADERS = [
   'Server-Timing',
   'X-Request-Id',
   'Retry-After',
+  'Date',
 ]
 
 /** CORS_ALLOWED_HEADERS are the request fields a page may send: preconditions, the token, the media type. */

@@ -26,6 +26,12 @@ export interface CommittedDocument {
 export interface DocumentRecords {
   /** current returns the document as last committed; null when it does not exist. */
   current(): Promise<CommittedDocument | null>
+  /**
+   * lastModified returns the Last-Modified of the latest version ever committed, a deleted one's included,
+   * or undefined for a document never written: a document created again must date after what a client may
+   * still hold, or a same-second re-creation would pass that client's If-Modified-Since as unchanged.
+   */
+  lastModified(): Promise<string | undefined>
   /** commit stores the document's new state (null: deleted), durably, before it returns. */
   commit(next: CommittedDocument | null): Promise<void>
 }
@@ -215,7 +221,7 @@ async function store(
   }
   const validators = {
     etag: content.etag,
-    lastModified: await nextLastModified(current?.validators.lastModified),
+    lastModified: await nextLastModified(await records.lastModified()),
   }
   await records.commit({ bytes: content.bytes, validators })
   return { result: current ? 'replaced' : 'created', validators, bytes: content.bytes }

@@ -53,5 +53,8 @@ export const taskSchema = z.strictObject({
     .optional(),
 })
 
+/** Task is a stored task, as taskSchema outputs it: the document type the typed client hands out. */
+export type Task = z.output<typeof taskSchema>
+
 /** tasks serves documents that pass taskSchema; anything else is a 422 naming each problem. */
 export const tasks = jsonResource({ name: 'tasks', schema: taskSchema })

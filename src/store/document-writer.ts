@@ -33,6 +33,8 @@ interface WriterState {
   readonly target: DocumentTarget
   /** The document as last committed; null when it does not exist (never created, or deleted). */
   readonly document: CommittedDocument | null
+  /** The Last-Modified of the latest version committed, kept when it is deleted (absent in older states). */
+  readonly lastModified?: string
   /** Counts commits; the document's key in KV catches up with it. */
   readonly version: number
   readonly publishedVersion: number
@@ -203,9 +205,19 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
     }
     return {
       current: async () => (await load()).document,
+      lastModified: async () => {
+        const state = await load()
+        return state.document?.validators.lastModified ?? state.lastModified
+      },
       commit: async (document) => {
         const state = await load()
-        await this.ctx.storage.put(STATE_KEY, { ...state, document, version: state.version + 1 })
+        const lastModified = document?.validators.lastModified ?? state.document?.validators.lastModified
+        await this.ctx.storage.put(STATE_KEY, {
+          ...state,
+          document,
+          ...(lastModified === undefined ? {} : { lastModified }),
+          version: state.version + 1,
+        })
         onCommit()
       },
     }

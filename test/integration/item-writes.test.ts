@@ -93,6 +93,17 @@ describe('PUT /api/items/:id', () => {
     expect((await get('apple', { 'If-Modified-Since': firstModified })).status).toBe(200)
   })
 
+  it('dates a document created again after a delete later than the deleted one, even within one second', async () => {
+    const first = await put('apple', { v: 1 })
+    const firstModified = first.headers.get('Last-Modified') ?? ''
+    expect((await request(itemUrl('apple'), { method: 'DELETE', headers: AUTH })).status).toBe(204)
+    const again = await put('apple', { v: 2 })
+    expect(again.status).toBe(201)
+    expect(Date.parse(again.headers.get('Last-Modified') ?? '')).toBeGreaterThan(Date.parse(firstModified))
+    // A client holding the deleted version and asking by date alone gets the new one, not a 304.
+    expect((await get('apple', { 'If-Modified-Since': firstModified })).status).toBe(200)
+  })
+
   it('never sends a Last-Modified later than its Date', async () => {
     await put('apple', { v: 1 })
     const response = await put('apple', { v: 2 })

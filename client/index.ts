@@ -1,0 +1,34 @@
+/**
+ * The typed client of an edge-etag API, for browsers, Node and Workers, with no dependency beyond fetch. It
+ * holds each document's body with its ETag and Last-Modified, revalidates with If-None-Match (a 304 is a hit),
+ * writes with If-Match (a 412 is a ConflictError carrying what is current), follows collection pages, and never
+ * goes back to a version older than one it holds. Types per resource: see edge-etag-api.ts.
+ *
+ * @example
+ * import { createClient } from './client/index.ts'
+ * import type { EdgeEtagApi } from './client/edge-etag-api.ts'
+ * const tasks = createClient<EdgeEtagApi>({ baseUrl: 'http://localhost:8787', token }).resource('tasks')
+ */
+
+export type { CachedEntry, CacheStore } from './cache-store.ts'
+export { memoryStore } from './cache-store.ts'
+export type { Client, ClientOptions } from './create-client.ts'
+export { createClient } from './create-client.ts'
+export type { FieldError, Problem } from './errors.ts'
+export { ApiError, ConflictError } from './errors.ts'
+export { KV_PROPAGATION_MS } from './lagging-edge.ts'
+export { DEFAULT_MAX_RETRIES, ResourceClient } from './resource-client.ts'
+export type { ClientStats } from './stats.ts'
+export type {
+  Exchange,
+  ExchangeOutcome,
+  FetchLike,
+  JsonObject,
+  JsonValue,
+  MergePatch,
+  Page,
+  PageItem,
+  Versioned,
+} from './types.ts'
+export type { WebStorage } from './web-storage-store.ts'
+export { WEB_STORAGE_PREFIX, webStorageStore } from './web-storage-store.ts'

@@ -1,0 +1,147 @@
+/**
+ * The typed client (client/) against the real worker in workerd: revalidation, conflicts between two clients,
+ * update's retry, create-only writes, paging and the tasks schema's 422, each through SELF.fetch.
+ */
+
+import { SELF } from 'cloudflare:test'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { EdgeEtagApi } from '../../client/edge-etag-api.ts'
+import { ApiError, ConflictError, createClient, type Exchange } from '../../client/index.ts'
+import type { Task } from '../../src/resources/tasks.ts'
+import { clearStore, forbidUnexpectedErrors, TOKEN } from './api.ts'
+
+beforeEach(clearStore)
+forbidUnexpectedErrors()
+
+const BASE = 'https://example.com'
+
+/** newClient returns a client of the worker with its own store, and the exchanges it reports. */
+function newClient() {
+  const exchanges: Exchange[] = []
+  const client = createClient<EdgeEtagApi>({
+    baseUrl: BASE,
+    token: TOKEN,
+    fetch: (input, init) => SELF.fetch(input, init),
+    onExchange: (exchange) => exchanges.push(exchange),
+  })
+  return { client, tasks: client.resource('tasks'), items: client.resource('items'), exchanges }
+}
+
+const MILK: Task = { title: 'Buy milk', done: false, tags: ['home'] }
+
+describe('the client against the worker', () => {
+  it('gets a 304 hit when it revalidates what it holds', async () => {
+    const writer = newClient()
+    const reader = newClient()
+    const created = await writer.tasks.create('buy-milk', MILK)
+    // The reader's first GET brings the body; its second sends the tag and gets a 304.
+    const first = await reader.tasks.get('buy-milk')
+    const second = await reader.tasks.get('buy-milk')
+    expect(first).toEqual({ ...created, fromCache: false })
+    expect(second).toEqual({ ...created, fromCache: true })
+    expect(reader.exchanges.map((exchange) => [exchange.status, exchange.outcome])).toEqual([
+      [200, 'miss'],
+      [304, 'hit'],
+    ])
+    const bodyBytes = new TextEncoder().encode(JSON.stringify(MILK)).byteLength
+    expect(reader.client.stats).toMatchObject({ requests: 2, hits: 1, misses: 1, bytesSaved: bodyBytes })
+    expect(reader.exchanges[0]).toMatchObject({ bytesReceived: bodyBytes, requestId: expect.any(String) })
+    // The writer holds what its PUT returned, so its first read is already a 304.
+    expect(await writer.tasks.get('buy-milk')).toMatchObject({ fromCache: true, etag: created.etag })
+  })
+
+  it('turns a real 412 between two clients into a ConflictError with the current document', async () => {
+    const alice = newClient()
+    const bob = newClient()
+    await alice.tasks.create('buy-milk', MILK)
+    await bob.tasks.get('buy-milk')
+    const done = await alice.tasks.patch('buy-milk', { done: true, tags: null })
+    // Bob still holds the first version: his If-Match fails, and nothing he sent is stored.
+    const error = await bob.tasks
+      .put('buy-milk', { ...MILK, title: 'Buy oat milk' })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ConflictError)
+    expect(error).toMatchObject({
+      status: 412,
+      currentEtag: done.etag,
+      current: { value: { title: 'Buy milk', done: true }, etag: done.etag },
+    })
+    expect(bob.exchanges.map((exchange) => [exchange.method, exchange.status])).toEqual([
+      ['GET', 200],
+      ['PUT', 412],
+      ['GET', 200],
+    ])
+    expect(bob.client.stats.conflicts).toBe(1)
+    expect((await alice.tasks.get('buy-milk')).value).toEqual({ title: 'Buy milk', done: true })
+  })
+
+  it("lets update's retry win a real race, keeping both changes", async () => {
+    const alice = newClient()
+    const bob = newClient()
+    await alice.tasks.create('buy-milk', MILK)
+    let calls = 0
+    const updated = await alice.tasks.update('buy-milk', async (task) => {
+      calls++
+      // Between Alice's read and her PUT, Bob changes the title: her first PUT must be refused.
+      if (calls === 1) await bob.tasks.patch('buy-milk', { title: 'Buy oat milk' })
+      return { ...task, done: true }
+    })
+    expect(calls).toBe(2)
+    expect(updated.value).toEqual({ title: 'Buy oat milk', done: true, tags: ['home'] })
+    expect(alice.client.stats).toMatchObject({ conflicts: 1, retries: 1 })
+    expect((await bob.tasks.get('buy-milk')).value).toEqual(updated.value)
+  })
+
+  it('refuses create on an existing document with a ConflictError carrying it', async () => {
+    const alice = newClient()
+    const bob = newClient()
+    const first = await alice.tasks.create('buy-milk', MILK)
+    const error = await bob.tasks
+      .create('buy-milk', { title: 'Other', done: true })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ConflictError)
+    expect((error as ConflictError<Task>).current).toMatchObject({ value: MILK, etag: first.etag })
+    expect(bob.exchanges.map((exchange) => exchange.outcome)).toEqual(['conflict', 'miss'])
+  })
+
+  it('pages through 250 documents 100 at a time, and revalidates every page to a 304', async () => {
+    const seeder = newClient()
+    const ids = Array.from({ length: 250 }, (_, index) => `doc-${String(index).padStart(3, '0')}`)
+    for (let start = 0; start < ids.length; start += 50) {
+      await Promise.all(
+        ids.slice(start, start + 50).map((id) => seeder.items.put(id, { id, n: Number(id.slice(4)) })),
+      )
+    }
+    const reader = newClient()
+    // First walk: three pages of 100, 100 and 50, each a 200.
+    const listed = await reader.items.list({ limit: 100 })
+    expect(listed.map((item) => item.id)).toEqual(ids)
+    expect(listed[249]).toEqual({ id: 'doc-249', value: { id: 'doc-249', n: 249 } })
+    // Second walk: the same pages, each a 304.
+    const pages = []
+    for await (const page of reader.items.pages({ limit: 100 })) pages.push(page)
+    expect(pages.map((page) => [page.items.length, page.fromCache])).toEqual([
+      [100, true],
+      [100, true],
+      [50, true],
+    ])
+    expect(pages[2]?.next).toBeNull()
+    expect(reader.exchanges.map((exchange) => exchange.status)).toEqual([200, 200, 200, 304, 304, 304])
+    expect(reader.client.stats).toMatchObject({ hits: 3, misses: 3 })
+  })
+
+  it("gives the tasks schema's 422 as an ApiError with its errors", async () => {
+    const { tasks, exchanges } = newClient()
+    const invalid = { title: '', done: 'no', colour: 'red' } as unknown as Task
+    const error = await tasks.put('bad', invalid).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).not.toBeInstanceOf(ConflictError)
+    const apiError = error as ApiError
+    expect(apiError.status).toBe(422)
+    expect(apiError.message).toContain(`PUT ${BASE}/api/tasks/bad`)
+    expect(new Set(apiError.errors.map((field) => field.pointer))).toEqual(
+      new Set(['/title', '/done', '/colour']),
+    )
+    expect(exchanges.map((exchange) => [exchange.status, exchange.outcome])).toEqual([[422, 'error']])
+  })
+})
