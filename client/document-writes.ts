@@ -78,12 +78,16 @@ export async function writeDocument<T>(
  *
  * @example await deleteDocument(session, 'https://api.example/api/tasks/buy-milk')
  */
-export async function deleteDocument(session: HttpSession, url: string): Promise<void> {
+export async function deleteDocument(
+  session: HttpSession,
+  url: string,
+  precondition: Precondition = { kind: 'held' },
+): Promise<void> {
   const held = await session.store.get(url)
   const headers = {
     ...ACCEPT_JSON,
     ...authorization(session),
-    ...preconditionFields('DELETE', { kind: 'held' }, held),
+    ...preconditionFields('DELETE', precondition, held),
   }
   const received = await session.send({ method: 'DELETE', url, headers })
   if (received.status === 204 || received.status === 200) {

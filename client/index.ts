@@ -17,6 +17,7 @@ export { createClient } from './create-client.ts'
 export type { FieldError, Problem } from './errors.ts'
 export { ApiError, ConflictError } from './errors.ts'
 export { KV_PROPAGATION_MS } from './lagging-edge.ts'
+export type { WriteOptions } from './resource-client.ts'
 export { DEFAULT_MAX_RETRIES, ResourceClient } from './resource-client.ts'
 export type { ClientStats } from './stats.ts'
 export type {

@@ -3,7 +3,7 @@
  */
 
 import { readDocument } from './document-reads.ts'
-import { deleteDocument, writeDocument } from './document-writes.ts'
+import { deleteDocument, type Precondition, writeDocument } from './document-writes.ts'
 import { ConflictError } from './errors.ts'
 import type { HttpSession } from './http-session.ts'
 import { walkPages } from './pages.ts'
@@ -54,27 +54,31 @@ export class ResourceClient<T> {
     })
   }
 
-  /** put replaces the document, with If-Match for the held tag (unconditionally when nothing is held). */
-  put(id: string, value: T): Promise<Versioned<T>> {
+  /**
+   * put replaces the document, with If-Match for the held tag (unconditionally when nothing is held), or for
+   * `options.ifMatch`: the tag of the version an edit started from, when the store may have moved on since
+   * (another tab sharing it, a revalidation while a form was open).
+   */
+  put(id: string, value: T, options: WriteOptions = {}): Promise<Versioned<T>> {
     return writeDocument<T>(this.#session, this.url(id), {
       method: 'PUT',
       body: value,
-      precondition: { kind: 'held' },
+      precondition: preconditionOf(options),
     })
   }
 
-  /** patch applies a JSON Merge Patch (RFC 7396; null removes a member), with If-Match for the held tag. */
-  patch(id: string, mergePatch: MergePatch<T>): Promise<Versioned<T>> {
+  /** patch applies a JSON Merge Patch (RFC 7396; null removes a member), with If-Match as put sends it. */
+  patch(id: string, mergePatch: MergePatch<T>, options: WriteOptions = {}): Promise<Versioned<T>> {
     return writeDocument<T>(this.#session, this.url(id), {
       method: 'PATCH',
       body: mergePatch,
-      precondition: { kind: 'held' },
+      precondition: preconditionOf(options),
     })
   }
 
-  /** delete removes the document, with If-Match for the held tag; an ApiError with status 404 if none. */
-  delete(id: string): Promise<void> {
-    return deleteDocument(this.#session, this.url(id))
+  /** delete removes the document, with If-Match as put sends it; an ApiError with status 404 if none. */
+  delete(id: string, options: WriteOptions = {}): Promise<void> {
+    return deleteDocument(this.#session, this.url(id), preconditionOf(options))
   }
 
   /**
@@ -112,4 +116,13 @@ export class ResourceClient<T> {
     for await (const page of this.pages(options)) items.push(...page.items)
     return items
   }
+}
+
+/** WriteOptions choose a write's If-Match: `ifMatch`, the tag the change was based on; the held tag otherwise. */
+export interface WriteOptions {
+  readonly ifMatch?: string
+}
+
+function preconditionOf(options: WriteOptions): Precondition {
+  return options.ifMatch === undefined ? { kind: 'held' } : { kind: 'tag', etag: options.ifMatch }
 }

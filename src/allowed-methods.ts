@@ -4,10 +4,11 @@
  * The allowed methods are read from the app's own routes, so every route, a forker's included, gets them.
  */
 
-import type { NotFoundHandler } from 'hono'
+import type { Context, NotFoundHandler } from 'hono'
 import { TrieRouter } from 'hono/router/trie-router'
 import { requestIdOf } from './errors.ts'
 import { problemResponse } from './http/problem.ts'
+import { STATIC_FILE_METHODS, type StaticFiles } from './static-assets.ts'
 
 /** RoutedApp is what this needs of a Hono app: its routes, as `app.routes` lists them. */
 export interface RoutedApp {
@@ -43,14 +44,28 @@ export function allowedMethodsOf(app: RoutedApp): (path: string) => string[] {
 
 /**
  * answerUnrouted returns the app's notFound handler: 204 with Allow for OPTIONS, 405 with Allow for any
- * other method the path does not serve, and 404 when nothing is served at the path.
+ * other method the path does not serve, and 404 when nothing is served at the path. With `filesOf`, a path no
+ * route serves may be a static file: served to GET and HEAD, and its other methods answered as a route's are.
  *
- * @example app.notFound(answerUnrouted(app))
+ * @example app.notFound(answerUnrouted(app, (c) => staticFilesOf(c.env.ASSETS)))
  */
-export function answerUnrouted(app: RoutedApp): NotFoundHandler {
+export function answerUnrouted(
+  app: RoutedApp,
+  filesOf?: (c: Context) => StaticFiles | null,
+): NotFoundHandler {
   const allowedAt = allowedMethodsOf(app)
-  return (c) => {
-    const allowed = allowedAt(c.req.path)
+  return async (c) => {
+    let allowed = allowedAt(c.req.path)
+    const files = allowed.length === 0 ? (filesOf?.(c) ?? null) : null
+    if (files !== null) {
+      const method = c.req.method
+      // Another method asks whether a file is there, as a GET would, without the request's own fields.
+      const probe =
+        method === 'GET' || method === 'HEAD' ? c.req.raw : new Request(c.req.url, { method: 'HEAD' })
+      const served = await files.serve(probe)
+      if (served !== null && probe === c.req.raw) return served
+      if (served !== null) allowed = STATIC_FILE_METHODS
+    }
     if (allowed.length === 0) {
       // Echo a path only as far as a reader needs it; a 20 KB path is not worth sending back.
       const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}...` : c.req.path

@@ -11,6 +11,8 @@ export interface Env {
   readonly DOCUMENTS: KVNamespace
   /** One DocumentWriter Durable Object per document commits its writes; see src/store/document-writer.ts. */
   readonly DOCUMENT_WRITER: DurableObjectNamespace
+  /** The demo page's files (Workers Static Assets, public/); absent where no assets are configured. */
+  readonly ASSETS?: Fetcher
   /** Bearer token for writes (a secret). Without one, every write is refused. */
   readonly API_TOKEN?: string
   /** Largest accepted request body in bytes; default 1 MiB. */

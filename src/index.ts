@@ -14,6 +14,7 @@ import { traceRequests } from './observability/trace-requests.ts'
 import { serveOpenApi } from './openapi/openapi-route.ts'
 import { items } from './resources/items.ts'
 import { tasks } from './resources/tasks.ts'
+import { staticFilesOf } from './static-assets.ts'
 
 const app = new Hono<AppEnv>()
 
@@ -24,7 +25,8 @@ app.use(corsForConfiguredOrigins)
 app.route('/api/items', items)
 app.route('/api/tasks', tasks)
 app.get('/openapi.json', serveOpenApi(app, { title: 'edge-etag', version: '0.1.0' }))
-app.notFound(answerUnrouted(app))
+// Any other path may be a file of the demo page (public/, built from demo/).
+app.notFound(answerUnrouted(app, (c) => staticFilesOf(c.env.ASSETS)))
 app.onError(renderError)
 
 export default app

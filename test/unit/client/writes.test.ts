@@ -40,6 +40,27 @@ describe('conditional writes', () => {
     expect(sent[1]?.headers['if-none-match']).toBeUndefined()
   })
 
+  it.each([
+    { write: 'put', run: (tasks: Tasks) => tasks.put('buy-milk', DONE, { ifMatch: '"t1"' }) },
+    { write: 'patch', run: (tasks: Tasks) => tasks.patch('buy-milk', { done: true }, { ifMatch: '"t1"' }) },
+    { write: 'delete', run: (tasks: Tasks) => tasks.delete('buy-milk', { ifMatch: '"t1"' }) },
+  ])(
+    '$write sends the ifMatch it is given, not a newer tag the store came to hold since',
+    async ({ run }) => {
+      // An edit started from "t1"; meanwhile another tab sharing the store read "t2". The edit must not win.
+      const { tasks, sent } = clientWith([
+        document(TASK, '"t1"', lm(0)),
+        document(DONE, '"t2"', lm(5)),
+        problem(412, 'If-Match does not hold', {}, { ETag: '"t2"' }),
+        document(DONE, '"t2"', lm(5)),
+      ])
+      await tasks.get('buy-milk')
+      await tasks.get('buy-milk')
+      await expect(run(tasks)).rejects.toBeInstanceOf(ConflictError)
+      expect(sent[2]?.headers['if-match']).toBe('"t1"')
+    },
+  )
+
   it('holds what a write returned: the next read revalidates with its tag', async () => {
     const { tasks, sent, client } = clientWith([
       document(DONE, '"t2"', lm(5), 201),

@@ -1,0 +1,77 @@
+/**
+ * The lists of items and tasks: each read page by page through the client, so a revisit costs a 304 per
+ * unchanged page, and drawn as buttons that open a document in the editor.
+ */
+
+import type { Client } from '../client/index.ts'
+import { byId, h } from './dom.ts'
+import { type DemoApi, type DocumentValue, type ResourceName, resourceOf } from './resources.ts'
+
+/** PAGE_LIMIT is how many documents the page asks for per collection page. */
+export const PAGE_LIMIT = 100
+
+/** Selected names the document open in the editor. */
+export interface Selected {
+  readonly resource: ResourceName
+  readonly id: string
+}
+
+/**
+ * loadList reads every page of `resource` and draws its list; `open` is called when a document is picked.
+ *
+ * @example await loadList(client, 'tasks', selected, (resource, id) => editor.open(resource, id))
+ */
+export async function loadList(
+  client: Client<DemoApi>,
+  resource: ResourceName,
+  selected: Selected | null,
+  open: (resource: ResourceName, id: string) => void,
+): Promise<string[]> {
+  const list = byId(`${resource}-list`, HTMLUListElement)
+  list.setAttribute('aria-busy', 'true')
+  const rows: HTMLLIElement[] = []
+  const ids: string[] = []
+  for await (const page of resourceOf(client, resource).pages({ limit: PAGE_LIMIT })) {
+    for (const { id, value } of page.items) {
+      ids.push(id)
+      const current = selected?.resource === resource && selected.id === id
+      const button = h(
+        'button',
+        { type: 'button', 'data-id': id, 'aria-current': String(current) },
+        h('span', { class: 'doc-id' }, id),
+        h('span', { class: 'doc-summary' }, summaryOf(resource, value)),
+      )
+      button.addEventListener('click', () => open(resource, id))
+      rows.push(h('li', value.done === true ? { class: 'doc-done' } : {}, button))
+    }
+  }
+  list.replaceChildren(
+    ...(rows.length > 0 ? rows : [h('li', { class: 'doc-empty' }, 'None yet: create one below.')]),
+  )
+  list.setAttribute('aria-busy', 'false')
+  return ids
+}
+
+/**
+ * markSelected shows which document the editor holds, in both lists.
+ *
+ * @example markSelected({ resource: 'tasks', id: 'buy-milk' })
+ */
+export function markSelected(selected: Selected | null): void {
+  for (const resource of ['items', 'tasks'] as const) {
+    for (const button of byId(`${resource}-list`, HTMLUListElement).querySelectorAll('button')) {
+      const current = selected?.resource === resource && selected.id === button.dataset.id
+      button.setAttribute('aria-current', String(current))
+    }
+  }
+}
+
+// One line under the id: a task's state, due date and tags; an item's members, as compact JSON.
+function summaryOf(resource: ResourceName, value: DocumentValue): string {
+  if (resource === 'items') return JSON.stringify(value)
+  const parts = [typeof value.title === 'string' ? value.title : '']
+  if (typeof value.due === 'string') parts.push(`due ${value.due}`)
+  if (Array.isArray(value.tags) && value.tags.length > 0)
+    parts.push(value.tags.map((tag) => `#${tag}`).join(' '))
+  return parts.join(' · ')
+}
