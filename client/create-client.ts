@@ -64,7 +64,7 @@ export function createClient<Api extends object = Record<string, JsonObject>>(
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   return {
     resource: <Name extends keyof Api & string>(name: Name, path = `/api/${name}`) =>
-      new ResourceClient<Api[Name]>(session, new URL(path, base).href.replace(/\/+$/, ''), maxRetries),
+      new ResourceClient<Api[Name]>(session, resourceUrl(base, path), maxRetries),
     get stats(): ClientStats {
       return { ...session.stats }
     },
@@ -74,4 +74,19 @@ export function createClient<Api extends object = Record<string, JsonObject>>(
 // A page of the API's own origin needs no baseUrl; Workers and Node have no location.
 function pageOrigin(): string | undefined {
   return (globalThis as { location?: { origin?: string } }).location?.origin
+}
+
+/**
+ * resourceUrl joins a base URL and a resource's path, keeping the base's own path: a base of
+ * `https://api.example/v1` and `/api/tasks` give `https://api.example/v1/api/tasks` (where `new URL` would drop
+ * `/v1`).
+ *
+ * @example resourceUrl('https://api.example/v1/', '/api/tasks') // 'https://api.example/v1/api/tasks'
+ */
+export function resourceUrl(base: string, path: string): string {
+  const url = new URL(base)
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '')
+  url.search = ''
+  url.hash = ''
+  return url.href
 }

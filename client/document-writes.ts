@@ -136,8 +136,12 @@ async function refused(
 ): Promise<never> {
   if (received.status === 412) {
     session.report(received, 'conflict')
-    // The 412 carries the current validators but no body: the current document takes one more request.
-    const current = await readCurrent(session, url)
+    // The 412 comes from the document's writer, which is authoritative: without an ETag it says the document
+    // is gone, whatever an edge may still serve. With one, it carries the current validators but no body, so
+    // the current document takes one more request.
+    let current = null
+    if (received.headers.get('ETag') === null) await forget(session, url, held)
+    else current = await readCurrent(session, url)
     const { method } = received.request
     throw new ConflictError(
       { method, url, problem: session.problemOf(received), headers: received.headers },

@@ -22,8 +22,8 @@ export interface RequestLogLine {
   readonly outcome: RequestOutcome
   /** The body bytes sent; null when the body is a stream of unknown length. */
   readonly bytesSent: number | null
-  /** The body bytes a 304 spared the client; 0 for every other answer. */
-  readonly bytesSaved: number
+  /** The body bytes a 304 to a GET spared the client (null when unknown, as for a file); 0 otherwise. */
+  readonly bytesSaved: number | null
   /** The time to the response's head, in milliseconds, and the part of it spent in each step. */
   readonly durationMs: number
   readonly kvMs: number
@@ -60,7 +60,7 @@ export function requestLogLine(
     status: response.status,
     outcome: outcomeOf(method, response.status),
     bytesSent: !sendsBody ? 0 : declared !== null ? Number(declared) : representation,
-    bytesSaved: response.status === 304 ? (representation ?? 0) : 0,
+    bytesSaved: response.status === 304 && method === 'GET' ? representation : 0,
     durationMs: rounded(trace.elapsedMs()),
     kvMs: rounded(spent.kv),
     hashMs: rounded(spent.hash),

@@ -38,16 +38,20 @@ export function documentSchemaOf(schema: StandardSchemaV1 | undefined, side: 'in
 
 /**
  * mergePatchSchemaOf returns the schema of a JSON Merge Patch (RFC 7396) of documents of `schema`: the same
- * members, none required, each also null (which removes it).
+ * members, none required, and each optional one also null (which removes it; removing a required one is a 422).
  *
  * @example mergePatchSchemaOf({ type: 'object', properties: { done: { type: 'boolean' } }, required: ['done'] })
- * // { type: 'object', properties: { done: { anyOf: [{ type: 'boolean' }, { type: 'null' }] } } }
+ * // { type: 'object', properties: { done: { type: 'boolean' } } }
  */
 export function mergePatchSchemaOf(schema: JsonSchema): JsonSchema {
-  const { required: _required, properties, ...rest } = schema
+  const { required: requiredNames, properties, ...rest } = schema
   if (typeof properties !== 'object' || properties === null) return rest
+  const required = new Set(Array.isArray(requiredNames) ? requiredNames : [])
   const nullable = Object.fromEntries(
-    Object.entries(properties).map(([name, member]) => [name, { anyOf: [member, { type: 'null' }] }]),
+    Object.entries(properties).map(([name, member]) => [
+      name,
+      required.has(name) ? member : { anyOf: [member, { type: 'null' }] },
+    ]),
   )
   return { ...rest, properties: nullable }
 }

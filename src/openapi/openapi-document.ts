@@ -228,7 +228,12 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
         ...common,
         summary: `Change a document of ${resource} with a JSON Merge Patch`,
         description: 'Merged, checked against the schema and committed atomically.',
-        parameters: [parameterRef('id'), parameterRef('If-Match'), parameterRef('If-Unmodified-Since')],
+        parameters: [
+          parameterRef('id'),
+          parameterRef('If-Match'),
+          parameterRef('If-None-Match'),
+          parameterRef('If-Unmodified-Since'),
+        ],
         requestBody: {
           required: true,
           content: {
@@ -246,7 +251,12 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
       return {
         ...common,
         summary: `Delete a document of ${resource}`,
-        parameters: [parameterRef('id'), parameterRef('If-Match'), parameterRef('If-Unmodified-Since')],
+        parameters: [
+          parameterRef('id'),
+          parameterRef('If-Match'),
+          parameterRef('If-None-Match'),
+          parameterRef('If-Unmodified-Since'),
+        ],
         responses: {
           '204': { description: 'Deleted.', headers: observed },
           '400': responseRef('BadRequest'),

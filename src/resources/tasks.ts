@@ -34,6 +34,7 @@ const calendarDate = z
     message: 'Must be a real calendar date',
     when: (check) => check.issues.length === 0,
   })
+  .meta({ format: 'date' })
 
 /** taskSchema: a title, whether it is done, an optional due date and up to 10 distinct tags; nothing else. */
 export const taskSchema = z.strictObject({
@@ -50,6 +51,8 @@ export const taskSchema = z.strictObject({
         }
       })
     })
+    // Refinements cannot describe themselves; `meta` states them in the OpenAPI document.
+    .meta({ uniqueItems: true })
     .optional(),
 })
 

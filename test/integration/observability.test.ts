@@ -92,7 +92,8 @@ describe('Server-Timing', () => {
     expect(Object.keys(timings)).toEqual(['kv', 'hash', 'writer', 'total'])
     expect(Object.values(timings).every((duration) => Number.isFinite(duration) && duration >= 0)).toBe(true)
     expect(timings.total).toBeGreaterThanOrEqual(timings.kv ?? Number.NaN)
-    expect(response.headers.get('Server-Timing')).toContain('desc="KV reads"')
+    // Names only: the field is on every 304, which should stay small.
+    expect(response.headers.get('Server-Timing')).not.toContain('desc=')
   })
 
   it('is on 304s, 412s, writes and errors too', async () => {

@@ -174,7 +174,7 @@ describe('OPTIONS', () => {
 
 describe('paths where nothing is served', () => {
   it.each([
-    { method: 'GET', path: '/' },
+    { method: 'GET', path: '/nothing-here.html' },
     { method: 'GET', path: '/api' },
     { method: 'GET', path: '/api/things' },
     { method: 'GET', path: '/api/things/banana' },

@@ -120,7 +120,9 @@ describe('what a document operation says', () => {
     expect(body.schema).toEqual({ $ref: '#/components/schemas/TasksMergePatch' })
     const patch = document.components.schemas.TasksMergePatch
     expect(patch.required).toBeUndefined()
-    expect(patch.properties.done).toEqual({ anyOf: [{ type: 'boolean' }, { type: 'null' }] })
+    // done is required: removing it is a 422, so null is no valid value; due is optional, so null removes it.
+    expect(patch.properties.done).toEqual({ type: 'boolean' })
+    expect(patch.properties.due.anyOf).toContainEqual({ type: 'null' })
   })
 
   it('states the tasks schema from its declaration, and any object for items', async () => {
@@ -130,6 +132,8 @@ describe('what a document operation says', () => {
       required: expect.arrayContaining(['title', 'done']),
       additionalProperties: false,
     })
+    expect(components.schemas.TasksDocument.properties.due).toMatchObject({ type: 'string', format: 'date' })
+    expect(components.schemas.TasksDocument.properties.tags).toMatchObject({ maxItems: 10, uniqueItems: true })
     expect(components.schemas.TasksDocument.properties.title).toEqual({
       type: 'string',
       minLength: 1,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { resourceUrl } from '../../../client/create-client.ts'
 import {
   type CachedEntry,
   createClient,
@@ -79,5 +80,17 @@ describe('webStorageStore', () => {
     })
     expect(sent[1]?.headers['if-none-match']).toBe('"a1"')
     expect(second.stats.hits).toBe(1)
+  })
+})
+
+describe('resourceUrl', () => {
+  it.each([
+    { base: 'https://api.example', path: '/api/tasks', want: 'https://api.example/api/tasks' },
+    { base: 'https://api.example/', path: '/api/tasks', want: 'https://api.example/api/tasks' },
+    { base: 'https://api.example/v1', path: '/api/tasks', want: 'https://api.example/v1/api/tasks' },
+    { base: 'https://api.example/v1/', path: 'api/tasks/', want: 'https://api.example/v1/api/tasks' },
+    { base: 'http://localhost:8787/?x=1#top', path: '/api/items', want: 'http://localhost:8787/api/items' },
+  ])('joins $base and $path, keeping the base path', ({ base, path, want }) => {
+    expect(resourceUrl(base, path)).toBe(want)
   })
 })

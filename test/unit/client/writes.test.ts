@@ -155,6 +155,23 @@ describe('a 412', () => {
     expect((error as ConflictError).current).toBeNull()
   })
 
+  it('trusts a 412 without an ETag: the writer says it is gone, whatever an edge still serves', async () => {
+    const { tasks, sent } = clientWith([
+      document(TASK, '"t1"', lm(0)),
+      problem(412, 'If-Match does not hold', {}, {}),
+      problem(404, 'There is no document', {}, { ETag: '"x"' }),
+    ])
+    await tasks.get('buy-milk')
+    const error = await tasks.put('buy-milk', DONE).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ConflictError)
+    expect((error as ConflictError).current).toBeNull()
+    // No read of a lagging edge's copy: the writer's word is final.
+    expect(sent.map((request) => request.method)).toEqual(['GET', 'PUT'])
+    // And the next write creates it again rather than match the deleted version's tag.
+    await tasks.put('buy-milk', DONE).catch(() => undefined)
+    expect(sent[2]?.headers['if-none-match']).toBe('*')
+  })
+
   it('to a create means the document exists: the ConflictError carries it', async () => {
     const { tasks, sent } = clientWith([
       problem(412, 'If-None-Match does not hold', {}, { ETag: '"t1"' }),
