@@ -133,7 +133,10 @@ describe('what a document operation says', () => {
       additionalProperties: false,
     })
     expect(components.schemas.TasksDocument.properties.due).toMatchObject({ type: 'string', format: 'date' })
-    expect(components.schemas.TasksDocument.properties.tags).toMatchObject({ maxItems: 10, uniqueItems: true })
+    expect(components.schemas.TasksDocument.properties.tags).toMatchObject({
+      maxItems: 10,
+      uniqueItems: true,
+    })
     expect(components.schemas.TasksDocument.properties.title).toEqual({
       type: 'string',
       minLength: 1,
