@@ -1,16 +1,23 @@
 /**
- * The worker the benchmarks run: the API itself, plus the baselines it is compared with, in one bundle.
+ * The worker the benchmarks run: the API itself, plus the baselines it is compared with, in one bundle. The
+ * baselines are routes of the same app, behind the same middleware (Date, Host check, request id, Server-Timing
+ * and log line, CORS), so that a ratio compares what the handlers do, as a forker's plain route would run here.
  *
- * - /bench/plain/:resource/:id and /bench/plain-page/:resource: the same payload read from KV and sent with
- *   plain `c.json()`, no validators: what the floor costs. The page reads the first 100 documents, one by one.
- * - /bench/hono-etag/...: the same routes behind Hono's built-in `etag()` middleware: what a Hono user has today.
- * - PUT /bench/seed/:resource/:id stores a document exactly as the writers publish it, into whichever KV is bound.
- * - /api/pages: a resource declared here, as a forker would, for the collection-page rows.
+ * - /bench/raw/:resource/:id: the stored bytes read from KV and sent as they are, no validators, no parse, no
+ *   serialisation: the floor of serving stored JSON.
+ * - /bench/plain/:resource/:id and /bench/plain-page/:resource: the same payload read from KV, parsed, and sent
+ *   with plain `c.json()`. The page reads the first 100 documents, one by one.
+ * - /bench/hono-etag/...: the plain routes behind Hono's built-in `etag()` middleware: what a Hono user has today.
+ * - PUT /bench/seed/:resource/:id stores a document exactly as the writers publish it, into whichever KV is
+ *   bound; POST /bench/seed-many/:resource?count=&bytes= stores `count` documents of about `bytes` each.
+ * - /api/pages, /api/pages-10k and /api/writes: resources declared here, as a forker would, for the
+ *   collection-page rows and the write rows.
  *
- * With BENCH_KV = "memory", every route reads a floor-cost in-memory KV instead of Miniflare's.
+ * With BENCH_KV = "memory", every route, and every document writer, uses a floor-cost in-memory KV instead of
+ * Miniflare's.
  */
 
-import { type Context, Hono } from 'hono'
+import type { Context } from 'hono'
 import { etag } from 'hono/etag'
 import type { AppEnv, Env } from '../src/env.ts'
 import { canonicalJson } from '../src/http/canonical-json.ts'
@@ -18,17 +25,37 @@ import { contentETag } from '../src/http/content-etag.ts'
 import { formatHttpDate } from '../src/http/http-date.ts'
 import app from '../src/index.ts'
 import { jsonResource } from '../src/json-resource/index.ts'
+import { DocumentWriter as ApiDocumentWriter } from '../src/store/document-writer.ts'
 import { type DocumentMetadata, documentKey, resourcePrefix } from '../src/store/keys.ts'
+import { KvDocumentStore } from '../src/store/kv-document-store.ts'
 import { MemoryKv } from './memory-kv.ts'
+import { itemOfSize } from './payloads.ts'
 
-export { DocumentWriter } from '../src/store/document-writer.ts'
+type BenchEnv = Env & { BENCH_KV?: string }
 
+// One per isolate: the worker and its Durable Objects run in one isolate under workerd, so they share it.
 const memoryKv = new MemoryKv() as unknown as KVNamespace
 
+/** DocumentWriter is the API's writer, publishing to the in-memory KV when the worker reads from it. */
+export class DocumentWriter extends ApiDocumentWriter {
+  constructor(ctx: DurableObjectState, env: BenchEnv) {
+    super(ctx, env)
+    if (env.BENCH_KV === 'memory') this.publisher = new KvDocumentStore(memoryKv)
+  }
+}
+
+function keyOf(c: Context<AppEnv>): string {
+  return documentKey(c.req.param('resource') ?? '', c.req.param('id') ?? '')
+}
+
+// The value is read whole rather than streamed: Miniflare's KV streams stall under wrk's keep-alive load.
+async function rawDocument(c: Context<AppEnv>) {
+  const bytes = await c.env.DOCUMENTS.get(keyOf(c), 'arrayBuffer')
+  return new Response(bytes, { headers: { 'Content-Type': 'application/json' } })
+}
+
 async function plainDocument(c: Context<AppEnv>) {
-  return c.json(
-    await c.env.DOCUMENTS.get(documentKey(c.req.param('resource') ?? '', c.req.param('id') ?? ''), 'json'),
-  )
+  return c.json(await c.env.DOCUMENTS.get(keyOf(c), 'json'))
 }
 
 async function plainPage(c: Context<AppEnv>) {
@@ -40,26 +67,49 @@ async function plainPage(c: Context<AppEnv>) {
   })
 }
 
-const bench = new Hono<AppEnv>()
-bench.get('/bench/plain/:resource/:id', plainDocument)
-bench.get('/bench/plain-page/:resource', plainPage)
-bench.get('/bench/hono-etag/:resource/:id', etag(), plainDocument)
-bench.get('/bench/hono-etag-page/:resource', etag(), plainPage)
-bench.put('/bench/seed/:resource/:id', async (c) => {
-  const bytes = new TextEncoder().encode(canonicalJson(await c.req.json()))
+async function seed(
+  kv: KVNamespace,
+  resource: string,
+  id: string,
+  value: unknown,
+): Promise<DocumentMetadata> {
+  const bytes = new TextEncoder().encode(canonicalJson(value))
   const metadata: DocumentMetadata = {
     etag: await contentETag(bytes),
     lastModified: formatHttpDate(Date.now() / 1000),
     size: bytes.byteLength,
   }
-  await c.env.DOCUMENTS.put(documentKey(c.req.param('resource'), c.req.param('id')), bytes, { metadata })
-  return c.json(metadata)
+  await kv.put(documentKey(resource, id), bytes, { metadata })
+  return metadata
+}
+
+app.get('/bench/raw/:resource/:id', rawDocument)
+app.get('/bench/plain/:resource/:id', plainDocument)
+app.get('/bench/plain-page/:resource', plainPage)
+app.get('/bench/hono-etag/:resource/:id', etag(), plainDocument)
+app.get('/bench/hono-etag-page/:resource', etag(), plainPage)
+app.put('/bench/seed/:resource/:id', async (c) =>
+  c.json(await seed(c.env.DOCUMENTS, c.req.param('resource'), c.req.param('id'), await c.req.json())),
+)
+app.post('/bench/seed-many/:resource', async (c) => {
+  const count = Number(c.req.query('count') ?? 0)
+  const bytes = Number(c.req.query('bytes') ?? 1000)
+  for (let index = 0; index < count; index++) {
+    await seed(
+      c.env.DOCUMENTS,
+      c.req.param('resource'),
+      `d${String(index).padStart(5, '0')}`,
+      itemOfSize(bytes, index),
+    )
+  }
+  return c.json({ count })
 })
-bench.route('/api/pages', jsonResource({ name: 'pages' }))
-bench.route('/', app)
+app.route('/api/pages', jsonResource({ name: 'pages' }))
+app.route('/api/pages-10k', jsonResource({ name: 'pages-10k' }))
+app.route('/api/writes', jsonResource({ name: 'writes' }))
 
 export default {
-  fetch(request: Request, env: Env & { BENCH_KV?: string }, ctx: ExecutionContext) {
-    return bench.fetch(request, env.BENCH_KV === 'memory' ? { ...env, DOCUMENTS: memoryKv } : env, ctx)
+  fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
+    return app.fetch(request, env.BENCH_KV === 'memory' ? { ...env, DOCUMENTS: memoryKv } : env, ctx)
   },
 }

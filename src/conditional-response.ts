@@ -24,8 +24,8 @@ export const REVALIDATE = 'no-cache, max-age=0'
 /** Representation is a JSON body with the validators of exactly those bytes. */
 export interface Representation {
   readonly validators: Validators
-  /** The bytes; a stream is cancelled unread when the answer has no body. */
-  readonly body: Uint8Array | ReadableStream<Uint8Array>
+  /** The bytes, or their text (a page assembled as one string); a stream is cancelled unread when unsent. */
+  readonly body: Uint8Array | string | ReadableStream<Uint8Array>
 }
 
 /** ConditionalRead is a GET or HEAD target whose validators are known before its content is read. */
@@ -49,13 +49,19 @@ export interface ConditionalRead {
  * @example representationHeaders({ etag: '"a"' }).get('ETag') // '"a"'
  */
 export function representationHeaders(validators: Validators, cacheControl = REVALIDATE): Headers {
-  const headers = new Headers({
+  return new Headers(representationFields(validators, cacheControl))
+}
+
+// The fields as a plain record: a response built from one record crosses into the runtime once, where a
+// Headers object built field by field crosses once per field.
+function representationFields(validators: Validators, cacheControl: string): Record<string, string> {
+  const fields: Record<string, string> = {
     'Content-Type': 'application/json',
     ETag: validators.etag,
     'Cache-Control': cacheControl,
-  })
-  if (validators.lastModified !== undefined) headers.set('Last-Modified', validators.lastModified)
-  return headers
+  }
+  if (validators.lastModified !== undefined) fields['Last-Modified'] = validators.lastModified
+  return fields
 }
 
 /**
@@ -75,7 +81,7 @@ export async function answerConditionalRead(request: Request, read: ConditionalR
   if (outcome.action !== 'proceed' || request.method === 'HEAD') await read.discard?.()
   switch (outcome.action) {
     case 'not-modified':
-      return notModified(representationHeaders(read.validators, read.cacheControl))
+      return notModified(representationFields(read.validators, read.cacheControl ?? REVALIDATE))
     case 'precondition-failed':
       // The current validators let the client see what it should have asked for.
       throw new HttpError(
@@ -91,13 +97,13 @@ export async function answerConditionalRead(request: Request, read: ConditionalR
   }
   const { validators, body } = await read.load()
   const headers = withFields(validators, read)
-  if (body instanceof Uint8Array) headers.set('Content-Length', String(body.byteLength))
+  if (body instanceof Uint8Array) headers['Content-Length'] = String(body.byteLength)
   return new Response(body, { status: 200, headers })
 }
 
-function withFields(validators: Validators, read: ConditionalRead): Headers {
-  const headers = representationHeaders(validators, read.cacheControl)
-  for (const [name, value] of Object.entries(read.headers ?? {})) headers.set(name, value)
+function withFields(validators: Validators, read: ConditionalRead): Record<string, string> {
+  const headers = representationFields(validators, read.cacheControl ?? REVALIDATE)
+  if (read.headers !== undefined) Object.assign(headers, read.headers)
   return headers
 }
 

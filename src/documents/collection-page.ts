@@ -9,7 +9,6 @@
  */
 
 import { decodeBase64url, encodeBase64url } from '../http/base64url.ts'
-import { canonicalJson } from '../http/canonical-json.ts'
 import { contentETag } from '../http/content-etag.ts'
 import type { ListedDocument, LoadedDocument } from './document.ts'
 
@@ -144,7 +143,9 @@ export function countWithinBudget(
  * pageETag returns a page's strong ETag, computed from its members' ids and tags and its `next` link: the
  * page's bytes are a function of exactly these (each member's tag is the SHA-256 of its bytes), so the tag
  * changes whenever a byte of the page would, and it can be computed from a KV listing without reading any
- * document. Equal data gives an equal tag at every edge.
+ * document. Equal data gives an equal tag at every edge. What is hashed is the canonical JSON (RFC 8785) of
+ * `{"items":[[id, etag]...],"next":...}`, written directly: ids and tags are ASCII, for which JSON.stringify
+ * gives the canonical string, and the member names are in canonical order.
  *
  * @example await pageETag([{ id: 'apple', etag: '"AdN4..."' }], null) // '"..."'
  */
@@ -152,8 +153,9 @@ export async function pageETag(
   members: readonly { readonly id: string; readonly etag: string }[],
   next: string | null,
 ): Promise<string> {
-  const skeleton = canonicalJson({ items: members.map(({ id, etag }) => [id, etag]), next })
-  return contentETag(new TextEncoder().encode(skeleton))
+  const pairs = members.map(({ id, etag }) => `[${JSON.stringify(id)},${JSON.stringify(etag)}]`)
+  const skeleton = `{"items":[${pairs.join(',')}],"next":${JSON.stringify(next)}}`
+  return contentETag(encoder.encode(skeleton))
 }
 
 const encoder = new TextEncoder()
@@ -166,38 +168,41 @@ const memberOpening = (index: number, id: string) =>
 const pageClosing = (next: string | null) => (next === null ? ']}' : `],"next":${JSON.stringify(next)}}`)
 
 /**
- * pageBytes assembles a page from its members' stored canonical bytes. Each member is already canonical
- * and the wrapper's member names ("id" < "value", "items" < "next") are in canonical order, so the result is
+ * pageJson assembles a page from its members' stored canonical JSON. Each member is already canonical and
+ * the wrapper's member names ("id" < "value", "items" < "next") are in canonical order, so the result is
  * canonical JSON with no parse and no re-serialisation.
  *
- * @example pageBytes([{ id: 'a', etag: '"x"', bytes: encoder.encode('{"n":1}') }], null) // {"items":[{"id":"a","value":{"n":1}}]}
+ * @example pageJson([{ id: 'a', etag: '"x"', json: '{"n":1}' }], null) // '{"items":[{"id":"a","value":{"n":1}}]}'
  */
-export function pageBytes(members: readonly LoadedDocument[], next: string | null): Uint8Array {
-  const parts: Uint8Array[] = [encoder.encode(PAGE_OPENING)]
+export function pageJson(members: readonly LoadedDocument[], next: string | null): string {
+  let page = PAGE_OPENING
   members.forEach((member, index) => {
-    parts.push(encoder.encode(memberOpening(index, member.id)), member.bytes, encoder.encode(MEMBER_CLOSING))
+    page += memberOpening(index, member.id) + member.json + MEMBER_CLOSING
   })
-  parts.push(encoder.encode(pageClosing(next)))
-  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0))
-  let offset = 0
-  for (const part of parts) {
-    bytes.set(part, offset)
-    offset += part.byteLength
-  }
-  return bytes
+  return page + pageClosing(next)
 }
 
 /**
- * pageByteLength returns the length pageBytes would give a page of these listed members, without reading
+ * pageByteLength returns the length in bytes of the page pageJson would give of these listed members, without reading
  * them (what a 304 spared the client), or null when a member's size is unknown.
  *
  * @example pageByteLength([{ id: 'a', etag: '"x"', size: 7 }], null) // 36
  */
 export function pageByteLength(members: readonly ListedDocument[], next: string | null): number | null {
-  let length = encoder.encode(PAGE_OPENING).byteLength + encoder.encode(pageClosing(next)).byteLength
+  let length = utf8Length(PAGE_OPENING) + utf8Length(pageClosing(next))
   for (const [index, member] of members.entries()) {
     if (member.size === null) return null
-    length += encoder.encode(memberOpening(index, member.id)).byteLength + member.size + MEMBER_CLOSING.length
+    length += utf8Length(memberOpening(index, member.id)) + member.size + MEMBER_CLOSING.length
+  }
+  return length
+}
+
+// The UTF-8 length of a string without encoding it: a 304 of a page asks it once per member.
+function utf8Length(text: string): number {
+  let length = text.length
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index)
+    if (unit >= 0x80) length += unit >= 0x800 && (unit < 0xd800 || unit > 0xdfff) ? 2 : 1
   }
   return length
 }

@@ -46,11 +46,12 @@ export interface Listing {
   readonly cursor: string | null
 }
 
-/** LoadedDocument is one document's id, tag and canonical bytes, as read for a collection page. */
+/** LoadedDocument is one document's id, tag and canonical JSON text, as read for a collection page. */
 export interface LoadedDocument {
   readonly id: string
   readonly etag: string
-  readonly bytes: Uint8Array
+  /** The stored canonical bytes, as text: a page is assembled as one string, which the runtime encodes once. */
+  readonly json: string
 }
 
 /**

@@ -20,18 +20,23 @@ export const RETAINED_304_HEADERS = [
 ] as const
 
 /**
- * notModified returns a bodiless 304 carrying only the retained fields of `headers`. Content-Type,
+ * notModified returns a bodiless 304 carrying only the retained fields of `headers` (a Headers, or a record
+ * of fields named as RETAINED_304_HEADERS spells them, or in lower case). Content-Type,
  * Content-Length and Content-Encoding describe a body that is not sent, so they are dropped; a
  * cache would otherwise merge them into its stored response.
  *
  * @example notModified(new Headers({ ETag: '"abc"', 'Content-Type': 'application/json' }))
  * // 304 with ETag: "abc" and no Content-Type
  */
-export function notModified(headers: Headers): Response {
-  const retained = new Headers()
+export function notModified(headers: Headers | Readonly<Record<string, string>>): Response {
+  const retained: Record<string, string> = {}
+  const fieldOf =
+    headers instanceof Headers
+      ? (name: string) => headers.get(name)
+      : (name: string) => headers[name] ?? headers[name.toLowerCase()] ?? null
   for (const name of RETAINED_304_HEADERS) {
-    const value = headers.get(name)
-    if (value !== null) retained.set(name, value)
+    const value = fieldOf(name)
+    if (value !== null) retained[name] = value
   }
   return new Response(null, { status: 304, headers: retained })
 }

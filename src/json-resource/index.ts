@@ -11,8 +11,7 @@
  */
 
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import { Hono } from 'hono'
-import { createMiddleware } from 'hono/factory'
+import { type Context, Hono } from 'hono'
 import { requireBearerToken } from '../auth.ts'
 import { declareResource } from '../documents/resource-rules.ts'
 import type { AppEnv } from '../env.ts'
@@ -40,45 +39,42 @@ export interface JsonResourceDeclaration {
  */
 export function jsonResource({ name, schema }: JsonResourceDeclaration): Hono<AppEnv> {
   declareResource({ name, schema })
-  return (
-    new Hono<AppEnv>()
-      .get(
-        '/',
-        describedRoute({ resource: name, operation: 'page' }, (c) => readPage(c, name)),
-      )
+  return new Hono<AppEnv>()
+    .get(
+      '/',
+      describedRoute({ resource: name, operation: 'page' }, (c) => readPage(c, name)),
+    )
+    .use('/:id', async (c, next) => {
       // Every method, OPTIONS and unsupported ones included, answers an invalid id with 400.
-      .use('/:id', async (c, next) => {
-        targetOf(c, name)
-        await next()
-      })
-      .use('/:id', advertisePatchFormats)
-      .get(
-        '/:id',
-        describedRoute({ resource: name, operation: 'read' }, (c) => readDocument(c, name)),
-      )
-      .put(
-        '/:id',
-        requireBearerToken,
-        describedRoute({ resource: name, operation: 'replace' }, (c) => replaceDocument(c, name, schema)),
-      )
-      .patch(
-        '/:id',
-        requireBearerToken,
-        describedRoute({ resource: name, operation: 'patch' }, (c) => patchDocument(c, name)),
-      )
-      .delete(
-        '/:id',
-        requireBearerToken,
-        describedRoute({ resource: name, operation: 'delete' }, (c) => removeDocument(c, name)),
-      )
-  )
+      targetOf(c, name)
+      await next()
+      advertisePatchFormats(c)
+    })
+    .get(
+      '/:id',
+      describedRoute({ resource: name, operation: 'read' }, (c) => readDocument(c, name)),
+    )
+    .put(
+      '/:id',
+      requireBearerToken,
+      describedRoute({ resource: name, operation: 'replace' }, (c) => replaceDocument(c, name, schema)),
+    )
+    .patch(
+      '/:id',
+      requireBearerToken,
+      describedRoute({ resource: name, operation: 'patch' }, (c) => patchDocument(c, name)),
+    )
+    .delete(
+      '/:id',
+      requireBearerToken,
+      describedRoute({ resource: name, operation: 'delete' }, (c) => removeDocument(c, name)),
+    )
 }
 
 // RFC 5789 section 3.1: a resource that accepts PATCH says in which formats, on GET, HEAD and OPTIONS.
-const advertisePatchFormats = createMiddleware<AppEnv>(async (c, next) => {
-  await next()
+function advertisePatchFormats(c: Context<AppEnv>): void {
   const method = c.req.method
   if ((method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && c.res.status < 300) {
     c.res.headers.set('Accept-Patch', MERGE_PATCH_TYPE)
   }
-})
+}

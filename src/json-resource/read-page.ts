@@ -10,8 +10,8 @@ import {
   countWithinBudget,
   nextPageUrl,
   pageByteLength,
-  pageBytes,
   pageETag,
+  pageJson,
   readPageQuery,
 } from '../documents/collection-page.ts'
 import type { ListedDocument, LoadedDocument } from '../documents/document.ts'
@@ -51,7 +51,7 @@ export async function readPage(c: Context<AppEnv>, resource: string): Promise<Re
       const members = await store.load(resource, listed)
       // KV may have moved on between the list and the read: then the tag is that of what was read.
       const current = sameMembers(members, listed) ? validators : { etag: await pageETag(members, next) }
-      return { validators: current, body: pageBytes(members, next) }
+      return { validators: current, body: pageJson(members, next) }
     },
     ...(next === null ? {} : { headers: { Link: `<${next}>; rel="next"` } }),
   })

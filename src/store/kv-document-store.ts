@@ -122,7 +122,6 @@ export class KvDocumentStore implements DocumentStore {
   }
 
   async load(resource: string, documents: readonly ListedDocument[]): Promise<LoadedDocument[]> {
-    const encoder = new TextEncoder()
     const reads = await Promise.all(
       bulkReads(documents).map((batch) =>
         attempt('bulk get', () =>
@@ -138,7 +137,7 @@ export class KvDocumentStore implements DocumentStore {
       const key = documentKey(resource, id)
       const found = reads.find((read) => read.has(key))?.get(key)
       if (typeof found?.value !== 'string' || !isDocumentMetadata(found.metadata)) return []
-      return [{ id, etag: found.metadata.etag, bytes: encoder.encode(found.value) }]
+      return [{ id, etag: found.metadata.etag, json: found.value }]
     })
   }
 }
