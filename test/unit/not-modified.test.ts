@@ -35,6 +35,26 @@ describe('notModified', () => {
     expect(await response.text()).toBe('')
   })
 
+  it.each([
+    { spelling: 'as RETAINED_304_HEADERS spells them', name: (field: string) => field },
+    { spelling: 'in lower case', name: (field: string) => field.toLowerCase() },
+  ])('keeps the same fields from a record of fields named $spelling', ({ name }) => {
+    const record = Object.fromEntries(
+      [...fullResponseHeaders()].map(([field, value]) => [name(field), value]),
+    )
+    // Headers lists its names in lower case; spell them back as the record under test does.
+    const spelled = Object.fromEntries(
+      [...RETAINED_304_HEADERS, 'Content-Type', 'Content-Length', 'Set-Cookie'].flatMap((field) => {
+        const value = record[field.toLowerCase()]
+        return value === undefined ? [] : [[name(field), value]]
+      }),
+    )
+    const fromRecord = notModified(spelled)
+    const fromHeaders = notModified(fullResponseHeaders())
+    expect([...fromRecord.headers]).toEqual([...fromHeaders.headers])
+    expect(fromRecord.headers.get('Content-Type')).toBeNull()
+  })
+
   it('keeps exactly the retained fields, with their values', () => {
     const source = fullResponseHeaders()
     const response = notModified(source)
