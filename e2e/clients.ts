@@ -13,32 +13,22 @@
 
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { IncomingHttpHeaders } from 'node:http'
 import { get as httpGet } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import CachePolicy from 'http-cache-semantics'
-import { chromium } from 'playwright-core'
 import { Agent, interceptors, fetch as undiciFetch } from 'undici'
 import { Checks, exitAfter } from './checks.ts'
+import { launchChromium } from './chromium.ts'
 import type { CountingProxy, Exchange } from './counting-proxy.ts'
 import { startCountingProxy } from './counting-proxy.ts'
 import type { LocalServer } from './local-server.ts'
 import { startLocalServer, WRITE_HEADERS } from './local-server.ts'
 
 const REQUEST_TIMEOUT_MS = 15_000
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const PAGE_PATH = '/e2e/page.html'
 const BROWSER_ITEM = '/api/items/chromium'
 
@@ -208,8 +198,7 @@ const PAGE = `<!doctype html>
 `
 
 async function chromiumClient(proxy: CountingProxy, item: Item): Promise<string> {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`)
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage()
     await page.goto(new URL(PAGE_PATH, proxy.url).href, { timeout: REQUEST_TIMEOUT_MS })

@@ -16,24 +16,14 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { Checks, exitAfter } from './checks.ts'
+import { launchChromium } from './chromium.ts'
 import type { CountingProxy } from './counting-proxy.ts'
 import { startCountingProxy } from './counting-proxy.ts'
 import type { LocalServer } from './local-server.ts'
 import { E2E_TOKEN, startLocalServer, WRITE_HEADERS } from './local-server.ts'
 
 const TIMEOUT_MS = 15_000
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 /** SCREENSHOT is where the picture of the conflict goes; e2e/screenshots/ is gitignored. */
 const SCREENSHOT = fileURLToPath(new URL('./screenshots/demo.png', import.meta.url))
 const TASK = '/api/tasks/buy-milk'
@@ -113,12 +103,11 @@ let server: LocalServer | undefined
 let proxy: CountingProxy | undefined
 let browser: Browser | undefined
 try {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`)
   server = await startLocalServer('demo page')
   await createDemoDocuments(server.url)
   const counting = await startCountingProxy(server.url, {})
   proxy = counting
-  const launched = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
+  const launched = await launchChromium()
   browser = launched
   await launched.newContext({ viewport: { width: 1280, height: 800 } })
   const tabA = await openTab(launched, counting, problems)

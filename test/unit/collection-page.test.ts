@@ -17,7 +17,6 @@ import { canonicalJson } from '../../src/http/canonical-json.ts'
 import { contentETag } from '../../src/http/content-etag.ts'
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder()
 
 // A query with the given limit values and no cursor, as the URL's searchParams.getAll would give them.
 const limits = (...limit: string[]) => ({ limit, cursor: [] })
