@@ -16,7 +16,7 @@
  * measured in the same run. CPU per request is workerd's own CPU time (user + system, from /proc) over the
  * requests it served, so it includes the runtime's HTTP work: an upper bound.
  *
- * Usage: npm run bench     (BENCH_SECONDS=3 BENCH_ROUNDS=2 by default; writes bench/results/latest.md and .svg;
+ * Usage: npm run bench     (BENCH_SECONDS=3 BENCH_ROUNDS=3 by default; writes bench/results/latest.md and .svg;
  *        BENCH_KV=memory for the floor-cost run alone)
  */
 
@@ -36,7 +36,7 @@ import {
 } from './write-load.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = 8
 const SIZES = [
   { label: '1 KB', id: 'size-1k', bytes: 1_000 },

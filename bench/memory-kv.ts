@@ -4,7 +4,7 @@
  * worker's own cost; with this one, what is measured is the worker.
  */
 
-type Value = { bytes: Uint8Array; metadata: unknown }
+type Value = { bytes: Uint8Array; blob: Blob; metadata: unknown }
 type GetType = 'text' | 'json' | 'arrayBuffer' | 'stream'
 
 const encoder = new TextEncoder()
@@ -15,7 +15,7 @@ function typeOf(options: unknown): GetType {
   return ((options as { type?: GetType } | undefined)?.type ?? 'text') as GetType
 }
 
-function decode(bytes: Uint8Array, type: GetType): unknown {
+function decode({ bytes, blob }: Value, type: GetType): unknown {
   switch (type) {
     case 'text':
       return decoder.decode(bytes)
@@ -24,26 +24,11 @@ function decode(bytes: Uint8Array, type: GetType): unknown {
     case 'arrayBuffer':
       return bytes.slice().buffer
     case 'stream':
-      return lengthKnownStream(bytes)
+      // A Blob's stream is the runtime's own, with its length known (so a response gets a Content-Length),
+      // as KV's streams are, and reads the bytes without copying them in JavaScript; a 304 that cancels it
+      // reads nothing.
+      return blob.stream()
   }
-}
-
-/**
- * lengthKnownStream returns the bytes as a stream whose length the runtime knows (workerd's `expectedLength`),
- * as KV's streams are, so a response built on it gets a Content-Length. Nothing is copied until it is read, so
- * a 304 that cancels it costs nothing.
- */
-function lengthKnownStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      expectedLength: bytes.byteLength,
-      pull(controller) {
-        controller.enqueue(bytes.slice())
-        controller.close()
-      },
-    },
-    { highWaterMark: 0 },
-  )
 }
 
 // lowerBound returns the index of the first name not below `key`, by binary search.
@@ -85,7 +70,7 @@ export class MemoryKv {
           ? new Uint8Array(value.slice(0))
           : new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength))
     if (!this.#values.has(key)) this.#sorted = undefined
-    this.#values.set(key, { bytes, metadata: options?.metadata ?? null })
+    this.#values.set(key, { bytes, blob: new Blob([bytes]), metadata: options?.metadata ?? null })
   }
 
   async delete(key: string): Promise<void> {
@@ -116,11 +101,11 @@ export class MemoryKv {
 
   #read(key: string, type: GetType): unknown {
     const value = this.#values.get(key)
-    return value ? decode(value.bytes, type) : null
+    return value ? decode(value, type) : null
   }
 
   #readWithMetadata(key: string, type: GetType): { value: unknown; metadata: unknown } {
     const value = this.#values.get(key)
-    return { value: value ? decode(value.bytes, type) : null, metadata: value?.metadata ?? null }
+    return { value: value ? decode(value, type) : null, metadata: value?.metadata ?? null }
   }
 }
