@@ -47,6 +47,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Origin mode's tests need an origin: two replicas behind a round robin, on loopback.
+          globalSetup: ['./test/global-setup/replica-origin.ts'],
           testTimeout: 30_000,
           setupFiles: ['./test/setup.ts'],
         },

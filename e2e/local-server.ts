@@ -46,14 +46,17 @@ process.on('exit', () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130))
 
 /**
- * startLocalServer starts `wrangler dev` on a free loopback port, with its own temporary `--persist-to` folder,
- * and resolves once it prints "Ready on".
+ * startLocalServer starts `wrangler dev` on a free loopback port, with its own temporary `--persist-to` folder
+ * and `vars` set over wrangler.toml's (`--var`), and resolves once it prints "Ready on".
  *
  * @example
  * const server = await startLocalServer('instance A')
  * try { await fetch(new URL('/api/items', server.url)) } finally { await server.stop() }
  */
-export async function startLocalServer(name: string): Promise<LocalServer> {
+export async function startLocalServer(
+  name: string,
+  vars: Readonly<Record<string, string>> = {},
+): Promise<LocalServer> {
   const persistDir = mkdtempSync(join(tmpdir(), 'edge-etag-e2e-'))
   const [port, inspectorPort] = [await freePort(), await freePort()]
   // Its own process group (detached), so stop() ends wrangler and the workerd it starts, and nothing else.
@@ -72,6 +75,7 @@ export async function startLocalServer(name: string): Promise<LocalServer> {
       persistDir,
       '--var',
       `API_TOKEN:${E2E_TOKEN}`,
+      ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
       '--show-interactive-dev-session=false',
     ],
     {

@@ -38,8 +38,8 @@ export interface ConditionalRead {
   readonly discard?: () => Promise<void>
   /** Fields the 200 carries besides the representation's own (a Link to the next page, say). */
   readonly headers?: Readonly<Record<string, string>>
-  /** Cache-Control of the 200 and the 304; REVALIDATE by default. */
-  readonly cacheControl?: string
+  /** Cache-Control of the 200 and the 304; REVALIDATE by default, none when null (an origin that sent none). */
+  readonly cacheControl?: string | null
 }
 
 /**
@@ -48,18 +48,18 @@ export interface ConditionalRead {
  *
  * @example representationHeaders({ etag: '"a"' }).get('ETag') // '"a"'
  */
-export function representationHeaders(validators: Validators, cacheControl = REVALIDATE): Headers {
+export function representationHeaders(
+  validators: Validators,
+  cacheControl: string | null = REVALIDATE,
+): Headers {
   return new Headers(representationFields(validators, cacheControl))
 }
 
 // The fields as a plain record: a response built from one record crosses into the runtime once, where a
 // Headers object built field by field crosses once per field.
-function representationFields(validators: Validators, cacheControl: string): Record<string, string> {
-  const fields: Record<string, string> = {
-    'Content-Type': 'application/json',
-    ETag: validators.etag,
-    'Cache-Control': cacheControl,
-  }
+function representationFields(validators: Validators, cacheControl: string | null): Record<string, string> {
+  const fields: Record<string, string> = { 'Content-Type': 'application/json', ETag: validators.etag }
+  if (cacheControl !== null) fields['Cache-Control'] = cacheControl
   if (validators.lastModified !== undefined) fields['Last-Modified'] = validators.lastModified
   return fields
 }
@@ -81,7 +81,8 @@ export async function answerConditionalRead(request: Request, read: ConditionalR
   if (outcome.action !== 'proceed' || request.method === 'HEAD') await read.discard?.()
   switch (outcome.action) {
     case 'not-modified':
-      return notModified(representationFields(read.validators, read.cacheControl ?? REVALIDATE))
+      // The fields the 200 would carry, of which notModified keeps those a 304 must (Vary, Expires, ...).
+      return notModified(withFields(read.validators, read))
     case 'precondition-failed':
       // The current validators let the client see what it should have asked for.
       throw new HttpError(
@@ -102,7 +103,10 @@ export async function answerConditionalRead(request: Request, read: ConditionalR
 }
 
 function withFields(validators: Validators, read: ConditionalRead): Record<string, string> {
-  const headers = representationFields(validators, read.cacheControl ?? REVALIDATE)
+  const headers = representationFields(
+    validators,
+    read.cacheControl === undefined ? REVALIDATE : read.cacheControl,
+  )
   if (read.headers !== undefined) Object.assign(headers, read.headers)
   return headers
 }

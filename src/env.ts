@@ -23,6 +23,12 @@ export interface Env {
   readonly STRICT_IF_MATCH?: string
   /** Comma-separated origins allowed to call the API from browsers (CORS), or "*"; empty: none. */
   readonly CORS_ALLOWED_ORIGINS?: string
+  /** Origin mode: the existing API to put edge-etag in front of; empty (the default): off. */
+  readonly ORIGIN_URL?: string
+  /** Origin mode: the path under which this worker serves the origin; default "/origin". */
+  readonly ORIGIN_PREFIX?: string
+  /** Origin mode: how long one origin request may take, in milliseconds; default 10000. */
+  readonly ORIGIN_TIMEOUT_MS?: string
 }
 
 /** AppEnv types Hono's context for this worker: its bindings, and each request's id and trace. */

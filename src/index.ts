@@ -12,6 +12,7 @@ import { renderError } from './errors.ts'
 import { requireValidHost } from './host-check.ts'
 import { traceRequests } from './observability/trace-requests.ts'
 import { serveOpenApi } from './openapi/openapi-route.ts'
+import { forwardToOrigin } from './origin/origin-mode.ts'
 import { items } from './resources/items.ts'
 import { tasks } from './resources/tasks.ts'
 import { staticFilesOf } from './static-assets.ts'
@@ -22,6 +23,8 @@ app.use(traceRequests)
 app.use(dateHeader)
 app.use(requireValidHost)
 app.use(corsForConfiguredOrigins)
+// Origin mode (off unless ORIGIN_URL is set): an existing API served under ORIGIN_PREFIX with our ETags.
+app.use(forwardToOrigin)
 app.route('/api/items', items)
 app.route('/api/tasks', tasks)
 app.get('/openapi.json', serveOpenApi(app, { title: 'edge-etag', version: '0.1.0' }))

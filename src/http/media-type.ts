@@ -40,6 +40,21 @@ export function isJsonContentType(value: string | null): boolean {
   return isMediaType(value, 'application/json')
 }
 
+/**
+ * isJsonFamilyType reports whether a Content-Type names JSON: `application/json` or any `+json` structured
+ * syntax suffix (RFC 6839 section 3.1), such as `application/problem+json`, with a UTF-8 charset or none.
+ *
+ * @example isJsonFamilyType('application/vnd.api+json') // true
+ * @example isJsonFamilyType('application/jsonl')        // false
+ */
+export function isJsonFamilyType(value: string | null): boolean {
+  if (value === null) return false
+  const essence = trimOptionalWhitespace(splitParameters(value)[0] ?? '').toLowerCase()
+  const json =
+    essence === 'application/json' || /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+\+json$/.test(essence)
+  return json && isMediaType(value, essence)
+}
+
 // splitParameters splits at each ";" outside a quoted-string (RFC 9110 section 5.6.4), where a backslash
 // escapes the next character.
 function splitParameters(value: string): string[] {

@@ -8,10 +8,11 @@ import { formatServerTiming } from '../http/server-timing.ts'
 
 /**
  * TRACED_STEPS name the steps a request's time is split into: KV reads, canonical JSON and SHA-256, the call to
- * the document's writer (a Durable Object). Server-Timing sends the names without descriptions: it goes on
- * every answer, 304s included, whose whole point is to be small (the README explains the names).
+ * the document's writer (a Durable Object), requests to the origin (origin mode). Server-Timing names the steps
+ * a request took, without descriptions: it goes on every answer, 304s included, whose whole point is to be
+ * small (the README explains the names).
  */
-export const TRACED_STEPS = ['kv', 'hash', 'writer'] as const
+export const TRACED_STEPS = ['kv', 'hash', 'writer', 'origin'] as const
 
 /** TracedStep is one of the TRACED_STEPS. */
 export type TracedStep = (typeof TRACED_STEPS)[number]
@@ -24,11 +25,12 @@ export type TracedStep = (typeof TRACED_STEPS)[number]
  * @example
  * const trace = new RequestTrace()
  * const listing = await trace.measure('kv', () => kv.list())
- * trace.serverTiming() // 'kv;dur=2.1, hash;dur=0, writer;dur=0, total;dur=2.4'
+ * trace.serverTiming() // 'kv;dur=2.1, total;dur=2.4'
  */
 export class RequestTrace {
   readonly #startedAt = performance.now()
-  readonly #spent: Record<TracedStep, number> = { kv: 0, hash: 0, writer: 0 }
+  readonly #spent: Record<TracedStep, number> = { kv: 0, hash: 0, writer: 0, origin: 0 }
+  readonly #taken = new Set<TracedStep>()
   #representationBytes: number | null = null
 
   /** measure runs one step and adds its duration to the step's total (a page may read KV twice). */
@@ -38,6 +40,7 @@ export class RequestTrace {
       return await run()
     } finally {
       this.#spent[step] += performance.now() - startedAt
+      this.#taken.add(step)
     }
   }
 
@@ -61,9 +64,12 @@ export class RequestTrace {
     return { ...this.#spent }
   }
 
-  /** serverTiming returns the Server-Timing field value: every step, then the total. */
+  /** serverTiming returns the Server-Timing field value: each step taken, in TRACED_STEPS order, then the total. */
   serverTiming(): string {
-    const steps = TRACED_STEPS.map((name) => ({ name, durationMs: this.#spent[name] }))
+    const steps = TRACED_STEPS.filter((name) => this.#taken.has(name)).map((name) => ({
+      name,
+      durationMs: this.#spent[name],
+    }))
     return formatServerTiming([...steps, { name: 'total', durationMs: this.elapsedMs() }])
   }
 }

@@ -29,6 +29,7 @@ export interface RequestLogLine {
   readonly kvMs: number
   readonly hashMs: number
   readonly writerMs: number
+  readonly originMs: number
 }
 
 /** NO_BODY_STATUSES are the statuses whose responses never carry a body. */
@@ -65,6 +66,7 @@ export function requestLogLine(
     kvMs: rounded(spent.kv),
     hashMs: rounded(spent.hash),
     writerMs: rounded(spent.writer),
+    originMs: rounded(spent.origin),
   }
 }
 

@@ -31,3 +31,19 @@ export interface DocumentMetadata {
   /** Length of the canonical bytes, so that a page can bound its reads before making them. */
   readonly size: number
 }
+
+/**
+ * ORIGIN_RECORD_PREFIX prefixes the keys of origin mode's records (src/origin/origin-record.ts). A resource
+ * name starts with a letter, so no resource's listing ever includes them.
+ */
+export const ORIGIN_RECORD_PREFIX = '~origin:'
+
+/**
+ * originRecordKey returns the KV key of a URL's record, named by the URL's digest: a URL may be far longer
+ * than KV's 512-byte keys.
+ *
+ * @example originRecordKey('K2b3...') // '~origin:K2b3...'
+ */
+export function originRecordKey(urlDigest: string): string {
+  return `${ORIGIN_RECORD_PREFIX}${urlDigest}`
+}

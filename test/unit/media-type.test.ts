@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isJsonContentType } from '../../src/http/media-type.ts'
+import { isJsonContentType, isJsonFamilyType } from '../../src/http/media-type.ts'
 
 describe('isJsonContentType', () => {
   it.each([
@@ -52,5 +52,23 @@ describe('isJsonContentType', () => {
   // new parameter.
   it('accepts a quoted parameter value that contains ";charset="', () => {
     expect(isJsonContentType('application/json; profile="a;charset=latin1"')).toBe(true)
+  })
+})
+
+describe('isJsonFamilyType', () => {
+  // RFC 6839 section 3.1: the +json structured syntax suffix.
+  it.each([
+    { value: 'application/json', want: true },
+    { value: 'Application/JSON; charset=UTF-8', want: true },
+    { value: 'application/problem+json', want: true },
+    { value: 'application/vnd.api+json; ext=x', want: true },
+    { value: 'application/json; charset=latin1', want: false },
+    { value: 'application/jsonl', want: false },
+    { value: 'text/json+x', want: false },
+    { value: '+json', want: false },
+    { value: 'text/plain', want: false },
+    { value: null, want: false },
+  ])('$value: $want', ({ value, want }) => {
+    expect(isJsonFamilyType(value)).toBe(want)
   })
 })

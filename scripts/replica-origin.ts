@@ -1,0 +1,402 @@
+/**
+ * A test origin whose replicas disagree, as real ones behind a load balancer do: two plain Node servers that
+ * serve the same JSON documents from one shared store, each with validators of its own (replica A: a strong
+ * inode-size-mtime tag like Apache's default, its own mtime and pretty-printed JSON; replica B: an
+ * mtime-size tag like nginx's, an mtime an hour later, compact JSON with the keys in reverse order), behind a
+ * round robin. Each replica answers a matching If-None-Match of its own tags with a 304 and checks If-Match
+ * on writes against them, and both count what they send, so a test can see what edge-etag saved the origin.
+ *
+ * Used by the integration tests (started in vitest's globalSetup), the e2e check, the origin bench, and the
+ * README's session: `npx node scripts/replica-origin.ts [port]` serves it until stopped.
+ *
+ * Paths:
+ *   /users/1, /users, ...     JSON documents (GET, HEAD, PUT with If-Match, DELETE)
+ *   /hello.txt                the same text on both replicas, with different tags
+ *   /me                       the caller's own data (from Authorization or Cookie), Cache-Control: private
+ *   /greeting                 Vary: Accept-Language, and only a weak ETag
+ *   /fail                     503;  /slow?ms=N  answers after N ms;  /hangup  drops the connection;  /broken  breaks off its body
+ *   /__replicas/stats         GET: what each replica served;  /__replicas/reset  POST: documents and counters
+ *   /__replicas/documents/... PUT: replace a document behind every replica's back (a deploy, another writer)
+ */
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** ReplicaStats is what one replica has sent since the last reset. */
+export interface ReplicaStats {
+  requests: number
+  /** 200 responses with a body (GET). */
+  full: number
+  /** 304 responses to the replica's own tags. */
+  notModified: number
+  /** Bytes of response bodies sent. */
+  bodyBytes: number
+}
+
+/** ReplicaOrigin is a running origin: its round-robin URL, the replicas' own URLs, and a way to stop it. */
+export interface ReplicaOrigin {
+  readonly url: URL
+  readonly replicas: readonly URL[]
+  stop(): Promise<void>
+}
+
+interface StoredDocument {
+  value: Record<string, unknown>
+  /** When the content last changed, in whole seconds, as a file's mtime. */
+  changedAt: number
+}
+
+const SEED: Readonly<Record<string, Record<string, unknown>>> = {
+  '/users/1': { id: 1, name: 'Ada Lovelace', email: 'ada@example.com', roles: ['admin', 'author'] },
+  '/users/2': { id: 2, name: 'Alan Turing', email: 'alan@example.com', roles: ['author'] },
+  '/users': {
+    users: [
+      { id: 1, name: 'Ada Lovelace' },
+      { id: 2, name: 'Alan Turing' },
+    ],
+    total: 2,
+  },
+}
+const HELLO = 'Hello from the origin.\n'
+
+function freshStore(): Map<string, StoredDocument> {
+  const changedAt = Math.floor(Date.now() / 1000) - 86_400
+  return new Map(
+    Object.entries(SEED).map(([path, value]) => [path, { value: structuredClone(value), changedAt }]),
+  )
+}
+
+function emptyStats(): ReplicaStats {
+  return { requests: 0, full: 0, notModified: 0, bodyBytes: 0 }
+}
+
+/** Replica renders documents and validators its own way; the two differ in every way that does not matter. */
+interface Replica {
+  readonly name: string
+  render(value: Record<string, unknown>): string
+  /** mtime is this replica's idea of when a document changed (deploys copy files at different times). */
+  mtime(document: StoredDocument): number
+  etag(bytes: number, mtime: number): string
+  stats: ReplicaStats
+}
+
+function reversedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reversedKeys)
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, member]) => [key, reversedKeys(member)]),
+  )
+}
+
+const REPLICAS: readonly Omit<Replica, 'stats'>[] = [
+  {
+    name: 'a',
+    render: (value) => `${JSON.stringify(value, null, 2)}\n`,
+    mtime: (document) => document.changedAt,
+    etag: (bytes, mtime) => `"2c1f-${bytes.toString(16)}-${mtime.toString(16)}"`,
+  },
+  {
+    name: 'b',
+    render: (value) => JSON.stringify(reversedKeys(value)),
+    mtime: (document) => document.changedAt + 3_600,
+    etag: (bytes, mtime) => `"${mtime.toString(16)}-${bytes.toString(16)}"`,
+  },
+]
+
+function tagsOf(field: string | undefined): string[] {
+  return (field ?? '').split(',').map((tag) => tag.trim())
+}
+
+function opaque(tag: string): string {
+  return tag.startsWith('W/') ? tag.slice(2) : tag
+}
+
+async function bodyOf(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function send(
+  replica: Replica,
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body = '',
+): void {
+  const bytes = Buffer.from(body)
+  const sent = request.method === 'HEAD' || status === 304 || status === 204 ? 0 : bytes.byteLength
+  replica.stats.bodyBytes += sent
+  if (status === 304) replica.stats.notModified++
+  if (status === 200 && sent > 0) replica.stats.full++
+  response.writeHead(status, {
+    ...headers,
+    'X-Replica': replica.name,
+    'Content-Length': String(bytes.byteLength),
+  })
+  response.end(request.method === 'HEAD' ? undefined : bytes)
+}
+
+function serveText(replica: Replica, request: IncomingMessage, response: ServerResponse, store: Store): void {
+  const mtime = replica.mtime({ value: {}, changedAt: store.startedAt })
+  const etag = replica.etag(Buffer.byteLength(HELLO), mtime)
+  const headers = {
+    'Content-Type': 'text/plain; charset=utf-8',
+    ETag: etag,
+    'Last-Modified': new Date(mtime * 1000).toUTCString(),
+    'Cache-Control': 'public, max-age=0, must-revalidate',
+  }
+  const matched = tagsOf(request.headers['if-none-match']).some((tag) => opaque(tag) === opaque(etag))
+  send(replica, request, response, matched ? 304 : 200, headers, matched ? '' : HELLO)
+}
+
+async function serveDocument(
+  replica: Replica,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  store: Store,
+): Promise<void> {
+  const document = store.documents.get(path)
+  const current = document === undefined ? null : replica.render(document.value)
+  const mtime = document === undefined ? 0 : replica.mtime(document)
+  const etag = current === null ? null : replica.etag(Buffer.byteLength(current), mtime)
+  const method = request.method ?? 'GET'
+  if (method === 'PUT' || method === 'DELETE') {
+    const ifMatch = request.headers['if-match']
+    // If-Match compares strongly (RFC 9110 section 13.1.1): a weak tag, ours or anyone's, never matches.
+    const matches =
+      ifMatch === undefined ||
+      (ifMatch.trim() === '*' && etag !== null) ||
+      tagsOf(ifMatch).some(
+        (tag) => etag !== null && !tag.startsWith('W/') && !etag.startsWith('W/') && tag === etag,
+      )
+    const body = method === 'PUT' ? await bodyOf(request) : ''
+    if (!matches)
+      return send(
+        replica,
+        request,
+        response,
+        412,
+        { 'Content-Type': 'application/json' },
+        '{"error":"precondition failed"}',
+      )
+    if (method === 'DELETE') {
+      store.documents.delete(path)
+      return send(replica, request, response, 204, {})
+    }
+    let value: unknown
+    try {
+      value = JSON.parse(body)
+    } catch {
+      return send(
+        replica,
+        request,
+        response,
+        400,
+        { 'Content-Type': 'application/json' },
+        '{"error":"bad json"}',
+      )
+    }
+    const changedAt = Math.max(Math.floor(Date.now() / 1000), (document?.changedAt ?? 0) + 1)
+    store.documents.set(path, { value: value as Record<string, unknown>, changedAt })
+    return send(
+      replica,
+      request,
+      response,
+      document === undefined ? 201 : 200,
+      { 'Content-Type': 'application/json' },
+      '{"saved":true}',
+    )
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    return send(replica, request, response, 405, { Allow: 'GET, HEAD, PUT, DELETE' })
+  }
+  if (current === null || etag === null) {
+    return send(
+      replica,
+      request,
+      response,
+      404,
+      { 'Content-Type': 'application/json' },
+      '{"error":"not found"}',
+    )
+  }
+  const headers = {
+    'Content-Type': 'application/json; charset=utf-8',
+    ETag: etag,
+    'Last-Modified': new Date(mtime * 1000).toUTCString(),
+    'Cache-Control': 'public, max-age=0, must-revalidate',
+    Vary: 'Accept-Encoding',
+  }
+  // If-None-Match compares weakly (RFC 9110 section 13.1.2), against this replica's own tag only.
+  if (tagsOf(request.headers['if-none-match']).some((tag) => opaque(tag) === opaque(etag))) {
+    return send(replica, request, response, 304, headers)
+  }
+  send(replica, request, response, 200, headers, current)
+}
+
+interface Store {
+  documents: Map<string, StoredDocument>
+  startedAt: number
+}
+
+function replicaHandler(replica: Replica, store: Store) {
+  return async (request: IncomingMessage, response: ServerResponse) => {
+    replica.stats.requests++
+    const url = new URL(request.url ?? '/', 'http://origin.test')
+    const json = { 'Content-Type': 'application/json' }
+    switch (url.pathname) {
+      case '/hello.txt':
+        return serveText(replica, request, response, store)
+      case '/me': {
+        const who = request.headers.authorization ?? request.headers.cookie ?? 'anonymous'
+        const body = JSON.stringify({ user: who, replica: replica.name })
+        return send(replica, request, response, 200, { ...json, 'Cache-Control': 'private, max-age=0' }, body)
+      }
+      case '/greeting': {
+        const french = (request.headers['accept-language'] ?? '').startsWith('fr')
+        const body = JSON.stringify(
+          { greeting: french ? 'Bonjour' : 'Hello' },
+          null,
+          replica.name === 'a' ? 2 : 0,
+        )
+        return send(
+          replica,
+          request,
+          response,
+          200,
+          {
+            ...json,
+            Vary: 'Accept-Language',
+            'Cache-Control': 'no-cache',
+            ETag: `W/"${replica.name}-${body.length}"`,
+          },
+          body,
+        )
+      }
+      case '/fail':
+        return send(replica, request, response, 503, json, '{"error":"replica overloaded"}')
+      case '/slow': {
+        await new Promise((resolve) => setTimeout(resolve, Number(url.searchParams.get('ms') ?? 5_000)))
+        return send(replica, request, response, 200, json, '{"slow":true}')
+      }
+      default:
+        return serveDocument(replica, request, response, url.pathname, store)
+    }
+  }
+}
+
+function listen(server: Server, port: number): Promise<URL> {
+  return new Promise((resolve) =>
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as AddressInfo
+      resolve(new URL(`http://127.0.0.1:${bound}/`))
+    }),
+  )
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+}
+
+/**
+ * startReplicaOrigin starts both replicas and the round robin in front of them (on `port`, or a free one) and
+ * resolves with their URLs.
+ *
+ * @example const origin = await startReplicaOrigin(); ...; await origin.stop()
+ */
+export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
+  const store: Store = { documents: freshStore(), startedAt: Math.floor(Date.now() / 1000) - 86_400 }
+  const replicas: Replica[] = REPLICAS.map((replica) => ({ ...replica, stats: emptyStats() }))
+  const servers = replicas.map((replica) => createServer(replicaHandler(replica, store)))
+  const replicaUrls = await Promise.all(servers.map((server) => listen(server, 0)))
+  let next = 0
+  const front = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://origin.test')
+    // The load balancer itself failing: the connection is dropped without an answer.
+    if (url.pathname === '/hangup') return request.socket.destroy()
+    // An answer cut short: a JSON head promising more bytes than ever come.
+    if (url.pathname === '/broken') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' })
+      response.write('{"users": [')
+      setTimeout(() => response.destroy(), 50)
+      return
+    }
+    const answered = url.pathname.startsWith('/__replicas/')
+      ? control(request, response, url.pathname)
+      : balance(request, response, url)
+    // A replica stopping under a pending request (the end of a test run): the client sees a 502.
+    answered.catch(() => {
+      if (!response.headersSent) response.writeHead(502).end()
+      else response.destroy()
+    })
+  })
+
+  async function balance(request: IncomingMessage, response: ServerResponse, url: URL) {
+    // Round robin: each request goes to the next replica, as a load balancer without stickiness does.
+    const target = replicaUrls[next++ % replicaUrls.length] as URL
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await bodyOf(request)
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).flatMap(([name, value]) =>
+        typeof value === 'string' && name !== 'host' && name !== 'connection' ? [[name, value]] : [],
+      ),
+    )
+    const answer = await fetch(new URL(url.pathname + url.search, target), {
+      method: request.method ?? 'GET',
+      headers,
+      ...(body === undefined ? {} : { body }),
+    })
+    const forwarded: Record<string, string> = {}
+    answer.headers.forEach((value, name) => {
+      if (name !== 'connection' && name !== 'keep-alive' && name !== 'transfer-encoding')
+        forwarded[name] = value
+    })
+    response.writeHead(answer.status, forwarded)
+    response.end(Buffer.from(await answer.arrayBuffer()))
+  }
+
+  async function control(request: IncomingMessage, response: ServerResponse, path: string) {
+    const json = { 'Content-Type': 'application/json' }
+    if (path === '/__replicas/stats') {
+      const stats = Object.fromEntries(replicas.map((replica) => [replica.name, replica.stats]))
+      response.writeHead(200, json).end(JSON.stringify(stats))
+    } else if (path === '/__replicas/reset' && request.method === 'POST') {
+      store.documents = freshStore()
+      for (const replica of replicas) replica.stats = emptyStats()
+      next = 0
+      response.writeHead(204).end()
+    } else if (path.startsWith('/__replicas/documents/') && request.method === 'PUT') {
+      const documentPath = path.slice('/__replicas/documents'.length)
+      const previous = store.documents.get(documentPath)?.changedAt ?? 0
+      const changedAt = Math.max(Math.floor(Date.now() / 1000), previous + 1)
+      store.documents.set(documentPath, { value: JSON.parse(await bodyOf(request)), changedAt })
+      response.writeHead(204).end()
+    } else {
+      response.writeHead(404, json).end('{"error":"no such control"}')
+    }
+  }
+
+  const url = await listen(front, port)
+  return {
+    url,
+    replicas: replicaUrls,
+    stop: async () => {
+      await Promise.all([front, ...servers].map(close))
+    },
+  }
+}
+
+if (import.meta.main) {
+  const origin = await startReplicaOrigin(Number(process.argv[2] ?? 8788))
+  console.log(
+    `Two replicas behind a round robin at ${origin.url.href} (replicas: ${origin.replicas.join(', ')})`,
+  )
+  console.log(`Try: curl -i ${origin.url.href}users/1   (twice: each replica answers with a different ETag)`)
+}

@@ -1,0 +1,101 @@
+/**
+ * One request to the origin, bounded in time, with its failures named: a timeout is a 504, anything else that
+ * keeps the origin from answering, or an answer of 5xx, a 502 (RFC 9110 sections 15.6.3 and 15.6.5). Neither
+ * is cached nor leaves a validator behind.
+ */
+
+import { HttpError } from '../http/problem.ts'
+
+/** ORIGIN_BODY_LIMIT_BYTES is the largest body hashed; a larger one is passed on as it is, without our tag. */
+export const ORIGIN_BODY_LIMIT_BYTES = 16 * 1_048_576
+
+/** OriginCall is one origin request with the signal that bounds it, its body included. */
+export interface OriginCall {
+  readonly response: Response
+  readonly signal: AbortSignal
+  readonly timeoutMs: number
+}
+
+function failure(signal: AbortSignal, timeoutMs: number, what: string): HttpError {
+  return signal.aborted
+    ? new HttpError(504, `The origin did not ${what} within ${timeoutMs} ms`)
+    : new HttpError(502, `The origin could not be reached or broke off its answer`)
+}
+
+/**
+ * callOrigin sends `request` to the origin, never following redirects (a 3xx is the client's to follow),
+ * and resolves with its answer; HttpError 504 when it takes longer than `timeoutMs`, 502 when it fails or
+ * answers 5xx.
+ *
+ * @example const call = await callOrigin(new Request(upstream, { headers }), 10_000)
+ */
+export async function callOrigin(request: Request, timeoutMs: number): Promise<OriginCall> {
+  const signal = AbortSignal.timeout(timeoutMs)
+  let response: Response
+  try {
+    response = await fetch(request, { signal, redirect: 'manual' })
+  } catch {
+    throw failure(signal, timeoutMs, 'answer')
+  }
+  if (response.status >= 500) {
+    await response.body?.cancel()
+    throw new HttpError(502, `The origin answered ${response.status}`)
+  }
+  return { response, signal, timeoutMs }
+}
+
+/**
+ * readOriginBody reads an origin answer's body whole, or returns it unread as a stream when it is larger than
+ * ORIGIN_BODY_LIMIT_BYTES (then it is passed on without our tag). HttpError 504/502 when the body does not
+ * arrive in time, or breaks off.
+ *
+ * @example const body = await readOriginBody(call); if (body instanceof Uint8Array) hash(body)
+ */
+export async function readOriginBody({
+  response,
+  signal,
+  timeoutMs,
+}: OriginCall): Promise<Uint8Array | ReadableStream<Uint8Array>> {
+  if (response.body === null) return new Uint8Array(0)
+  if (Number(response.headers.get('Content-Length')) > ORIGIN_BODY_LIMIT_BYTES) return response.body
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let received = 0
+  for (;;) {
+    let read: ReadableStreamReadResult<Uint8Array>
+    try {
+      read = await reader.read()
+    } catch {
+      throw failure(signal, timeoutMs, 'send its whole answer')
+    }
+    if (read.done) break
+    chunks.push(read.value)
+    received += read.value.byteLength
+    if (received > ORIGIN_BODY_LIMIT_BYTES) return resumed(chunks, reader)
+  }
+  const bytes = new Uint8Array(received)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return bytes
+}
+
+// resumed returns a stream of the chunks already read followed by the rest of the reader.
+function resumed(
+  chunks: readonly Uint8Array[],
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk)
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read()
+      if (done) controller.close()
+      else controller.enqueue(value)
+    },
+    cancel: (reason) => reader.cancel(reason),
+  })
+}

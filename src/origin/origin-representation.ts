@@ -1,0 +1,76 @@
+/**
+ * What edge-etag serves for an origin's 200: the bytes its strong ETag is computed over. For JSON, the
+ * canonical bytes (RFC 8785), so replicas that differ only in key order or whitespace yield one tag; a strong
+ * tag promises identical bytes (RFC 9110 section 8.8.1), so the canonical bytes are also what is sent. Anything
+ * else is hashed and sent exactly as the origin sent it.
+ *
+ * Pure: no framework, no storage.
+ */
+
+import { CanonicalJsonError, canonicalJson } from '../http/canonical-json.ts'
+import { contentETag } from '../http/content-etag.ts'
+import { findDuplicateMemberName } from '../http/json-body.ts'
+import { isJsonFamilyType } from '../http/media-type.ts'
+
+/** OriginRepresentation is the body to send and its strong ETag; `canonical` when it was re-serialised. */
+export interface OriginRepresentation {
+  readonly bytes: Uint8Array
+  readonly etag: string
+  readonly canonical: boolean
+}
+
+// A run of 16 digits may be a number beyond 2^53 (a 64-bit id), which parsing would round: such a body is
+// kept byte for byte rather than changed. A run inside a string makes the same, safe, choice.
+const MAYBE_INEXACT_NUMBER = /\d{16}/
+
+/**
+ * canonicalText returns the RFC 8785 text of a JSON body, or null when re-serialising could change what it
+ * says: invalid JSON, a repeated member name (parsing keeps only one), a number that may not survive as a
+ * double, nesting deeper than canonical JSON allows.
+ *
+ * @example canonicalText('{ "b": 1, "a": [1.0] }') // '{"a":[1],"b":1}'
+ * @example canonicalText('{"id": 12345678901234567890}') // null
+ */
+export function canonicalText(text: string): string | null {
+  if (MAYBE_INEXACT_NUMBER.test(text)) return null
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (findDuplicateMemberName(text) !== null) return null
+  try {
+    return canonicalJson(value)
+  } catch (error) {
+    if (error instanceof CanonicalJsonError) return null
+    throw error
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+const encoder = new TextEncoder()
+
+/**
+ * originRepresentation returns what to send for an origin's 200 body of type `contentType`, with its ETag.
+ *
+ * @example (await originRepresentation(bytesOf('{ "a" : 1 }'), 'application/json')).etag // tag of '{"a":1}'
+ */
+export async function originRepresentation(
+  bytes: Uint8Array,
+  contentType: string | null,
+): Promise<OriginRepresentation> {
+  if (isJsonFamilyType(contentType)) {
+    let text: string | null = null
+    try {
+      text = canonicalText(decoder.decode(bytes))
+    } catch {
+      // Not UTF-8: not JSON text (RFC 8259 section 8.1), so it is kept as it is.
+    }
+    if (text !== null) {
+      const canonical = encoder.encode(text)
+      return { bytes: canonical, etag: await contentETag(canonical), canonical: true }
+    }
+  }
+  return { bytes, etag: await contentETag(bytes), canonical: false }
+}

@@ -1,0 +1,47 @@
+/**
+ * Origin mode's records (src/origin/origin-record.ts) in Workers KV: one key per origin URL, its value the
+ * record as JSON. KV is eventually consistent and last-writer-wins; a record that another edge overwrote or
+ * has not seen yet costs a download, never a wrong answer, because our ETags are hashes of the bytes.
+ */
+
+import { StorageUnavailableError } from '../documents/document.ts'
+import { encodeBase64url } from '../http/base64url.ts'
+import { type OriginRecord, type OriginRecords, parseOriginRecord } from '../origin/origin-record.ts'
+import { originRecordKey } from './keys.ts'
+
+async function keyOf(url: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url))
+  return originRecordKey(encodeBase64url(new Uint8Array(digest)))
+}
+
+/**
+ * KvOriginRecords keeps origin records in a KV namespace (the DOCUMENTS one: its keys cannot collide).
+ *
+ * @example const records = new KvOriginRecords(env.DOCUMENTS)
+ */
+export class KvOriginRecords implements OriginRecords {
+  readonly #kv: KVNamespace
+
+  constructor(kv: KVNamespace) {
+    this.#kv = kv
+  }
+
+  async get(url: string): Promise<OriginRecord | null> {
+    const key = await keyOf(url)
+    try {
+      return parseOriginRecord(await this.#kv.get(key, 'json'))
+    } catch (error) {
+      if (error instanceof SyntaxError) return null
+      throw new StorageUnavailableError('KV get', error)
+    }
+  }
+
+  async put(url: string, record: OriginRecord): Promise<void> {
+    const key = await keyOf(url)
+    try {
+      await this.#kv.put(key, JSON.stringify(record))
+    } catch (error) {
+      throw new StorageUnavailableError('KV put', error)
+    }
+  }
+}
