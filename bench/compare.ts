@@ -16,6 +16,8 @@
  * measured in the same run. CPU per request is workerd's own CPU time (user + system, from /proc) over the
  * requests it served, so it includes the runtime's HTTP work: an upper bound.
  *
+ * Last, origin mode's savings for a revalidating client (bench/origin-savings.ts): bodies and bytes, not speed.
+ *
  * Usage: npm run bench     (BENCH_SECONDS=3 BENCH_ROUNDS=3 by default; writes bench/results/latest.md and .svg;
  *        BENCH_KV=memory for the floor-cost run alone)
  */
@@ -24,6 +26,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { buildBundle, percentile, startWorker, TOKEN } from './local-worker.ts'
+import { measureOriginSavings } from './origin-savings.ts'
 import { itemOfSize } from './payloads.ts'
 import { serveWithWorkerd } from './workerd-serve.ts'
 import {
@@ -446,6 +449,8 @@ for (const kv of KVS) {
   }
   results.push(report(kv, run), '')
 }
+// Origin mode: counts of bodies and bytes for a revalidating client (bench/origin-savings.ts).
+results.push(...(await measureOriginSavings(bundle)), '')
 writeFileSync('bench/results/latest.md', `${results.join('\n')}\n`)
 if (memoryRun) writeFileSync('bench/results/latest.svg', chart('memory', memoryRun))
 console.log(`\n${results.join('\n')}`)

@@ -19,27 +19,56 @@ export interface OriginRepresentation {
   readonly canonical: boolean
 }
 
-// A run of 16 digits may be a number beyond 2^53 (a 64-bit id), which parsing would round: such a body is
-// kept byte for byte rather than changed. A run inside a string makes the same, safe, choice.
-const MAYBE_INEXACT_NUMBER = /\d{16}/
+// A number with 15 significant digits or fewer always survives a double; one written with more may not (a
+// 64-bit id, a decimal beyond a double's precision). Only a body with a run of 16 digits and dots can hold one,
+// and only such a body is parsed with a look at each number's source text.
+const MAYBE_INEXACT_NUMBER = /[\d.]{16}/
+
+type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown
+const parseWithSource = JSON.parse as (text: string, reviver: SourceReviver) => unknown
+
+// decimalOf writes a JSON number as sign, significant digits and exponent, so equal values compare equal
+// however they are spelled ("1.50e1" and "15").
+function decimalOf(number: string): string | null {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(number)
+  if (match === null) return null
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match
+  const digits = `${whole}${fraction}`.replace(/^0+/, '')
+  if (digits === '') return '0'
+  const significant = digits.replace(/0+$/, '')
+  const scale = Number(exponent) - fraction.length + (digits.length - significant.length)
+  return `${sign}${significant}e${scale}`
+}
+
+// parseExactly parses JSON text, or returns undefined when a number in it does not survive as a double.
+function parseExactly(text: string): unknown {
+  if (!MAYBE_INEXACT_NUMBER.test(text)) return JSON.parse(text)
+  let exact = true
+  const value = parseWithSource(text, (_key, member, context) => {
+    if (typeof member === 'number' && decimalOf(context?.source ?? '') !== decimalOf(String(member))) {
+      exact = false
+    }
+    return member
+  })
+  return exact ? value : undefined
+}
 
 /**
  * canonicalText returns the RFC 8785 text of a JSON body, or null when re-serialising could change what it
- * says: invalid JSON, a repeated member name (parsing keeps only one), a number that may not survive as a
- * double, nesting deeper than canonical JSON allows.
+ * says: invalid JSON, a repeated member name (parsing keeps only one), a number a double cannot hold exactly,
+ * nesting deeper than canonical JSON allows.
  *
  * @example canonicalText('{ "b": 1, "a": [1.0] }') // '{"a":[1],"b":1}'
  * @example canonicalText('{"id": 12345678901234567890}') // null
  */
 export function canonicalText(text: string): string | null {
-  if (MAYBE_INEXACT_NUMBER.test(text)) return null
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseExactly(text)
   } catch {
     return null
   }
-  if (findDuplicateMemberName(text) !== null) return null
+  if (value === undefined || findDuplicateMemberName(text) !== null) return null
   try {
     return canonicalJson(value)
   } catch (error) {

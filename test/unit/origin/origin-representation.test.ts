@@ -13,7 +13,24 @@ describe('canonicalText', () => {
     { label: 'escapes', text: '["\\u00e9", "\\/"]', want: '["é","/"]' },
     // Values that re-serialising could change are kept as they are.
     { label: 'a 20-digit id', text: '{"id": 12345678901234567890}', want: null },
-    { label: 'a 16-digit number', text: '[9007199254740993]', want: null },
+    { label: '2^53 + 1', text: '[9007199254740993]', want: null },
+    { label: '17 significant digits a double cannot hold', text: '[12345678.123456789]', want: null },
+    { label: 'a number beyond a double', text: '[1e400]', want: null },
+    {
+      label: 'full-precision doubles',
+      text: '[0.14285714285714285, 9007199254740992]',
+      want: '[0.14285714285714285,9007199254740992]',
+    },
+    {
+      label: 'long exact spellings',
+      text: '[1.0000000000000000, 100000000000000000000]',
+      want: '[1,100000000000000000000]',
+    },
+    {
+      label: 'a 20-digit run inside a string',
+      text: '{"card": "12345678901234567890"}',
+      want: '{"card":"12345678901234567890"}',
+    },
     { label: 'a repeated member name', text: '{"a": 1, "a": 2}', want: null },
     { label: 'invalid JSON', text: '{"a": ', want: null },
     { label: 'nothing', text: '', want: null },
