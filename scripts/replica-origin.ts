@@ -208,7 +208,7 @@ async function serveDocument(
       request,
       response,
       document === undefined ? 201 : 200,
-      { 'Content-Type': 'application/json' },
+      { 'Content-Type': 'application/json', ...(document === undefined ? { Location: path } : {}) },
       '{"saved":true}',
     )
   }

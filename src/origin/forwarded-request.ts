@@ -61,19 +61,34 @@ export function forwardedHeaders(headers: Headers, { asRead = false } = {}): Hea
   ])
 }
 
+/** PassOnOptions say how an origin answer's fields change on the way to the client. */
+export interface PassOnOptions {
+  /** Drop the body's framing, for a body edge-etag sends itself (decoded, perhaps re-serialised). */
+  readonly ownBody?: boolean
+  /** Map a Location or Content-Location of the origin to this worker's URL for it. */
+  readonly relocate?: (location: string) => string
+}
+
 /**
  * passedOnHeaders returns the fields of an origin answer to pass on to the client: all but the hop-by-hop
- * ones and the origin's validators. `ownBody` also drops the body's framing, for a body edge-etag sends
- * itself (decoded, perhaps re-serialised).
+ * ones and the origin's validators, with its Location and Content-Location relocated.
  *
  * @example passedOnHeaders(originResponse.headers).has('ETag') // false
  */
-export function passedOnHeaders(headers: Headers, { ownBody = false } = {}): Headers {
-  return withoutFields(headers, [
+export function passedOnHeaders(
+  headers: Headers,
+  { ownBody = false, relocate }: PassOnOptions = {},
+): Headers {
+  const passed = withoutFields(headers, [
     ...HOP_BY_HOP_FIELDS,
     ...ORIGIN_VALIDATOR_FIELDS,
     ...(ownBody ? ['content-length', 'content-encoding'] : []),
   ])
+  for (const name of ['Location', 'Content-Location']) {
+    const value = passed.get(name)
+    if (value !== null && relocate !== undefined) passed.set(name, relocate(value))
+  }
+  return passed
 }
 
 /**

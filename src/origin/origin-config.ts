@@ -62,3 +62,25 @@ export function upstreamUrlOf(config: OriginConfig, url: URL): URL | null {
   upstream.search = url.search
   return upstream
 }
+
+/**
+ * edgeLocation maps a URL the origin sends (Location, Content-Location; absolute or relative to `upstream`) back
+ * to this worker's URL for it, so that a 201's Location names the prefix and never the origin's own host. A URL
+ * outside the origin's base is left as it is.
+ *
+ * @example edgeLocation(config, upstream, new URL('https://edge.example/origin/users'), '/users/3')
+ * // 'https://edge.example/origin/users/3'
+ */
+export function edgeLocation(config: OriginConfig, upstream: URL, edge: URL, location: string): string {
+  if (!URL.canParse(location, upstream)) return location
+  const target = new URL(location, upstream)
+  const basePath = config.base.pathname.replace(/\/$/, '')
+  if (target.origin !== config.base.origin) return location
+  if (basePath !== '' && target.pathname !== basePath && !target.pathname.startsWith(`${basePath}/`))
+    return location
+  const mapped = new URL(edge.origin)
+  mapped.pathname = `${config.prefix}${target.pathname.slice(basePath.length)}` || '/'
+  mapped.search = target.search
+  mapped.hash = target.hash
+  return mapped.href
+}

@@ -6,7 +6,7 @@
 
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env.ts'
-import { readOriginConfig, upstreamUrlOf } from './origin-config.ts'
+import { edgeLocation, readOriginConfig, upstreamUrlOf } from './origin-config.ts'
 import { readThroughOrigin } from './read-through-origin.ts'
 import { writeThroughOrigin } from './write-through-origin.ts'
 
@@ -19,7 +19,12 @@ export const forwardToOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const config = readOriginConfig(c.env)
   const url = config === null ? null : upstreamUrlOf(config, new URL(c.req.url))
   if (config === null || url === null) return next()
-  const target = { url, timeoutMs: config.timeoutMs }
+  const edge = new URL(c.req.url)
+  const target = {
+    url,
+    timeoutMs: config.timeoutMs,
+    relocate: (location: string) => edgeLocation(config, url, edge, location),
+  }
   const method = c.req.method
   return method === 'GET' || method === 'HEAD' ? readThroughOrigin(c, target) : writeThroughOrigin(c, target)
 })

@@ -29,10 +29,12 @@ import {
 } from './origin-record.ts'
 import { originRepresentation } from './origin-representation.ts'
 
-/** OriginTarget is the origin URL a request maps to and how long the origin may take. */
+/** OriginTarget is the origin URL a request maps to, how long the origin may take, and how its URLs map back. */
 export interface OriginTarget {
   readonly url: URL
   readonly timeoutMs: number
+  /** Maps a Location or Content-Location of the origin to this worker's URL for it. */
+  readonly relocate: (location: string) => string
 }
 
 /** CurrentAtOrigin is what the origin serves now, as edge-etag serves it. */
@@ -93,12 +95,12 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
   if (response.status === 304 && known !== null && headers.has('If-None-Match')) {
     await response.body?.cancel()
     traceOf(c).noteRepresentation(known.size)
-    return answerWith(request, known, response.headers, known.contentType, null)
+    return answerWith(request, known, response.headers, known.contentType, null, target)
   }
-  if (response.status !== 200) return passedOn(request, response)
+  if (response.status !== 200) return passedOn(request, response, target)
 
   const body = await traceOf(c).measure('origin', () => readOriginBody(call))
-  if (!(body instanceof Uint8Array)) return passedOn(request, new Response(body, response))
+  if (!(body instanceof Uint8Array)) return passedOn(request, new Response(body, response), target)
   const contentType = response.headers.get('Content-Type')
   const representation = await traceOf(c).measure('hash', () => originRepresentation(body, contentType))
   traceOf(c).noteRepresentation(representation.bytes.byteLength)
@@ -126,7 +128,7 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
     validators = current
     if (seen.changed) await tolerantly(() => records.put(url, seen.record), undefined)
   }
-  return answerWith(request, validators, response.headers, contentType, representation.bytes)
+  return answerWith(request, validators, response.headers, contentType, representation.bytes, target)
 }
 
 function needsNoBody(request: Request, known: VariantValidators): boolean {
@@ -142,9 +144,10 @@ function answerWith(
   originHeaders: Headers,
   contentType: string | null,
   bytes: Uint8Array | null,
+  target: OriginTarget,
 ): Promise<Response> {
   const fields: Record<string, string> = {}
-  passedOnHeaders(originHeaders, { ownBody: true }).forEach((value, name) => {
+  passedOnHeaders(originHeaders, { ownBody: true, relocate: target.relocate }).forEach((value, name) => {
     if (name !== 'cache-control' && name !== 'content-type') fields[name] = value
   })
   if (contentType !== null) fields['Content-Type'] = contentType
@@ -165,15 +168,15 @@ function answerWith(
  * passedOn returns an origin answer the way the client gets it: without the origin's validators, and without
  * a body for a HEAD.
  *
- * @example return passedOn(c.req.raw, originResponse)
+ * @example return passedOn(c.req.raw, originResponse, target)
  */
-export function passedOn(request: Request, response: Response): Response {
+export function passedOn(request: Request, response: Response, target: OriginTarget): Response {
   const body = request.method === 'HEAD' ? null : response.body
   if (body === null) response.body?.cancel()
   return new Response(body, {
     status: response.status,
     statusText: response.statusText,
-    headers: passedOnHeaders(response.headers),
+    headers: passedOnHeaders(response.headers, { relocate: target.relocate }),
   })
 }
 
@@ -194,7 +197,7 @@ export async function currentAtOrigin(
     callOrigin(originRequest(target, headers), target.timeoutMs),
   )
   const { response } = call
-  if (response.status === 401 || response.status === 403) return passedOn(request, response)
+  if (response.status === 401 || response.status === 403) return passedOn(request, response, target)
   if (response.status !== 200) {
     await response.body?.cancel()
     return null

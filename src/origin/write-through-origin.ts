@@ -79,5 +79,5 @@ export async function writeThroughOrigin(c: Context<AppEnv>, target: OriginTarge
     await response.body?.cancel()
     throw new HttpError(412, 'The origin refused the write: what it serves changed since it was checked')
   }
-  return passedOn(request, response)
+  return passedOn(request, response, target)
 }

@@ -307,6 +307,8 @@ describe('writes through edge-etag', () => {
       body: JSON.stringify({ id: 3, name: 'Grace Hopper' }),
     })
     expect(created.status).toBe(201)
+    // The origin's Location names its own path; the client gets this worker's URL for it.
+    expect(created.headers.get('Location')).toBe(`${EDGE}/legacy/users/3`)
     const etag = (await edge('/legacy/users/3')).headers.get('ETag') as string
     const deleted = await edge('/legacy/users/3', { method: 'DELETE', headers: { 'If-Match': etag } })
     expect(deleted.status).toBe(204)

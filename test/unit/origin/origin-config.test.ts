@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../../src/env.ts'
-import { readOriginConfig, upstreamUrlOf } from '../../../src/origin/origin-config.ts'
+import { edgeLocation, readOriginConfig, upstreamUrlOf } from '../../../src/origin/origin-config.ts'
 
 const env = {} as Env
 
@@ -70,5 +70,32 @@ describe('upstreamUrlOf', () => {
     const config = readOriginConfig({ ...env, ORIGIN_URL: base, ORIGIN_PREFIX: prefix })
     if (config === null) throw new Error('origin mode should be on')
     expect(upstreamUrlOf(config, new URL(`https://edge.example${path}`))?.href ?? null).toBe(want)
+  })
+})
+
+describe('edgeLocation', () => {
+  const edge = new URL('https://edge.example/legacy/users')
+  it.each([
+    { base: 'https://api.example', location: '/users/3', want: 'https://edge.example/legacy/users/3' },
+    { base: 'https://api.example', location: 'users/3', want: 'https://edge.example/legacy/users/3' },
+    {
+      base: 'https://api.example',
+      location: 'https://api.example/users/3?a=1#b',
+      want: 'https://edge.example/legacy/users/3?a=1#b',
+    },
+    { base: 'https://api.example/v2', location: '/v2/users/3', want: 'https://edge.example/legacy/users/3' },
+    { base: 'https://api.example/v2', location: '/v1/users/3', want: '/v1/users/3' },
+    {
+      base: 'https://api.example',
+      location: 'https://elsewhere.example/x',
+      want: 'https://elsewhere.example/x',
+    },
+    { base: 'https://api.example', location: 'http://[bad', want: 'http://[bad' },
+  ])('maps $location from $base to $want', ({ base, location, want }) => {
+    const config = readOriginConfig({ ...env, ORIGIN_URL: base, ORIGIN_PREFIX: '/legacy' })
+    if (config === null) throw new Error('origin mode should be on')
+    const upstream = upstreamUrlOf(config, edge)
+    if (upstream === null) throw new Error('the edge URL should map')
+    expect(edgeLocation(config, upstream, edge, location)).toBe(want)
   })
 })
