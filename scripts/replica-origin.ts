@@ -14,13 +14,16 @@
  *   /hello.txt                the same text on both replicas, with different tags
  *   /me                       the caller's own data (from Authorization or Cookie), Cache-Control: private
  *   /greeting                 Vary: Accept-Language, and only a weak ETag
- *   /fail                     503;  /slow?ms=N  answers after N ms;  /hangup  drops the connection;  /broken  breaks off its body
+ *   /session                  JSON with a Set-Cookie on every answer;  /deflate  a deflate-coded body
+ *   /odd-connection           a Connection field that names no field
+ *   /fail                     503 with Retry-After;  /slow?ms=N  answers after N ms;  /hangup  drops the connection;  /broken  breaks off its body
  *   /__replicas/stats         GET: what each replica served;  /__replicas/reset  POST: documents and counters
  *   /__replicas/documents/... PUT: replace a document behind every replica's back (a deploy, another writer)
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { deflateSync } from 'node:zlib'
 
 /** ReplicaStats is what one replica has sent since the last reset. */
 export interface ReplicaStats {
@@ -279,7 +282,29 @@ function replicaHandler(replica: Replica, store: Store) {
         )
       }
       case '/fail':
-        return send(replica, request, response, 503, json, '{"error":"replica overloaded"}')
+        return send(
+          replica,
+          request,
+          response,
+          503,
+          { ...json, 'Retry-After': '30' },
+          '{"error":"overloaded"}',
+        )
+      case '/session': {
+        // The same JSON from both replicas, with a cookie renewed on every answer (a 304 included).
+        const headers = { ...json, 'Set-Cookie': `session=renewed-by-${replica.name}; Path=/; HttpOnly` }
+        return send(replica, request, response, 200, headers, '{"signedIn":true}')
+      }
+      case '/deflate': {
+        // A coding the Workers runtime does not decode as it reads.
+        const body = deflateSync(Buffer.from('{"compressed": "with deflate"}'))
+        response.writeHead(200, {
+          ...json,
+          'Content-Encoding': 'deflate',
+          'Content-Length': String(body.length),
+        })
+        return response.end(body)
+      }
       case '/slow': {
         await new Promise((resolve) => setTimeout(resolve, Number(url.searchParams.get('ms') ?? 5_000)))
         return send(replica, request, response, 200, json, '{"slow":true}')
@@ -322,6 +347,11 @@ export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
     const url = new URL(request.url ?? '/', 'http://origin.test')
     // The load balancer itself failing: the connection is dropped without an answer.
     if (url.pathname === '/hangup') return request.socket.destroy()
+    // A Connection field naming things that are no field names.
+    if (url.pathname === '/odd-connection') {
+      response.writeHead(200, { 'Content-Type': 'application/json', Connection: 'keep-alive, , x y' })
+      return response.end('{"odd":true}')
+    }
     // An answer cut short: a JSON head promising more bytes than ever come.
     if (url.pathname === '/broken') {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' })

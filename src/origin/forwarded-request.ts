@@ -37,10 +37,28 @@ export const ORIGIN_VALIDATOR_FIELDS = ['etag', 'last-modified'] as const
 // Fields of a request body, dropped when a write is checked with a GET first.
 const BODY_FIELDS = ['content-type', 'content-length', 'content-encoding', 'content-language']
 
+/**
+ * BODY_BOUND_FIELDS describe the exact bytes the origin sent (their framing, coding, digests, ranges), so they
+ * go when edge-etag sends a body of its own: decoded, and perhaps re-serialised.
+ */
+export const BODY_BOUND_FIELDS = [
+  'content-length',
+  'content-encoding',
+  'content-digest',
+  'repr-digest',
+  'content-md5',
+  'accept-ranges',
+] as const
+
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
 function withoutFields(headers: Headers, names: readonly string[]): Headers {
   const kept = new Headers(headers)
-  // Connection may name more hop-by-hop fields of its own (RFC 9110 section 7.6.1).
-  for (const name of (headers.get('Connection') ?? '').split(',')) kept.delete(name.trim())
+  // Connection may name more hop-by-hop fields of its own (RFC 9110 section 7.6.1); anything else in it is
+  // no field name, and is skipped.
+  for (const name of (headers.get('Connection') ?? '').split(',')) {
+    if (FIELD_NAME.test(name.trim())) kept.delete(name.trim())
+  }
   for (const name of names) kept.delete(name)
   return kept
 }
@@ -82,7 +100,7 @@ export function passedOnHeaders(
   const passed = withoutFields(headers, [
     ...HOP_BY_HOP_FIELDS,
     ...ORIGIN_VALIDATOR_FIELDS,
-    ...(ownBody ? ['content-length', 'content-encoding'] : []),
+    ...(ownBody ? BODY_BOUND_FIELDS : []),
   ])
   for (const name of ['Location', 'Content-Location']) {
     const value = passed.get(name)

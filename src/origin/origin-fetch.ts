@@ -39,7 +39,13 @@ export async function callOrigin(request: Request, timeoutMs: number): Promise<O
   }
   if (response.status >= 500) {
     await response.body?.cancel()
-    throw new HttpError(502, `The origin answered ${response.status}`)
+    // When the origin says when to come back, so do we.
+    const retryAfter = response.headers.get('Retry-After')
+    throw new HttpError(
+      502,
+      `The origin answered ${response.status}`,
+      retryAfter === null ? {} : { 'Retry-After': retryAfter },
+    )
   }
   return { response, signal, timeoutMs }
 }

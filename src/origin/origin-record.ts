@@ -11,6 +11,7 @@
 
 import { parseEntityTag } from '../http/entity-tag.ts'
 import { formatHttpDate, parseHttpDate } from '../http/http-date.ts'
+import type { Validators } from '../http/preconditions.ts'
 
 /** MAX_ORIGIN_TAGS bounds the origin ETags kept per variant: one per replica, for fleets of this size. */
 export const MAX_ORIGIN_TAGS = 16
@@ -26,13 +27,19 @@ export const UNKEYED_VARY: readonly string[] = ['accept-encoding']
 export interface VariantValidators {
   /** Our strong ETag: the SHA-256 of the bytes we serve. */
   readonly etag: string
-  /** When these bytes were first seen, as an IMF-fixdate: our Last-Modified. */
-  readonly lastModified: string
+  /**
+   * When these bytes were first seen, as an IMF-fixdate: our Last-Modified; null when they were first seen
+   * within the second of the bytes before them (two versions must not share a date, nor may one lie ahead).
+   */
+  readonly lastModified: string | null
   /** The origin's Content-Type, which an origin 304 does not repeat (needed for a HEAD). */
   readonly contentType: string | null
   /** Length of the bytes we serve, for the request log's bytes saved. */
   readonly size: number
-  /** ETags the origin gave these bytes, newest first: each replica's own. */
+  /**
+   * Strong ETags the origin gave these bytes, newest first: each replica's own. Weak ones are not kept: an
+   * origin's 304 to a weak tag vouches for equivalent content, not for the identical bytes our tag names.
+   */
   readonly originTags: readonly string[]
 }
 
@@ -93,6 +100,17 @@ export function knownVariant(record: OriginRecord | null, headers: Headers): Var
 }
 
 /**
+ * validatorsOf returns a variant's validators as the precondition evaluator takes them.
+ *
+ * @example evaluatePreconditions('GET', conditions, validatorsOf(variant))
+ */
+export function validatorsOf(variant: VariantValidators): Validators {
+  return variant.lastModified === null
+    ? { etag: variant.etag }
+    : { etag: variant.etag, lastModified: variant.lastModified }
+}
+
+/**
  * strongOriginTags returns the origin's strong tags among `tags`: the only ones an If-Match can use (RFC 9110
  * section 13.1.1 compares strongly).
  *
@@ -104,8 +122,8 @@ export function strongOriginTags(tags: readonly string[]): string[] {
 
 /**
  * recordSeen returns the record updated with a 200 the origin sent at `nowSeconds`, and whether anything
- * changed (so KV is written only then). New bytes get a Last-Modified of now, moved past the previous one so
- * two versions never share a date; the same bytes keep theirs and learn the replica's tag.
+ * changed (so KV is written only then). New bytes get a Last-Modified of now, or none when now is not past the
+ * previous bytes' (so two versions never share a date); the same bytes keep theirs and learn the replica's tag.
  *
  * @example const { record, changed } = recordSeen(null, seen, Date.now() / 1000)
  */
@@ -119,12 +137,14 @@ export function recordSeen(
   const variants = sameVary ? { ...previous.variants } : {}
   const key = variantKeyOf(vary, seen.headers)
   const known = variants[key]
+  const originTag =
+    seen.originTag !== null && strongOriginTags([seen.originTag]).length === 1 ? seen.originTag : null
   if (known?.etag === seen.etag) {
-    const learned = seen.originTag !== null && !known.originTags.includes(seen.originTag)
+    const learned = originTag !== null && !known.originTags.includes(originTag)
     const retyped = known.contentType !== seen.contentType
     // A known variant means the record's Vary is the response's.
     if (!learned && !retyped) return { record: previous as OriginRecord, changed: false }
-    const originTags = learned ? [seen.originTag as string, ...known.originTags] : known.originTags
+    const originTags = learned ? [originTag, ...known.originTags] : known.originTags
     variants[key] = {
       ...known,
       contentType: seen.contentType,
@@ -132,15 +152,19 @@ export function recordSeen(
     }
     return { record: { vary, variants }, changed: true }
   }
-  const previousSeconds = known === undefined ? null : parseHttpDate(known.lastModified)
+  const previousSeconds = known?.lastModified == null ? null : parseHttpDate(known.lastModified)
   const seconds = Math.floor(nowSeconds)
   delete variants[key]
   variants[key] = {
     etag: seen.etag,
-    lastModified: formatHttpDate(previousSeconds === null ? seconds : Math.max(seconds, previousSeconds + 1)),
+    // Not moved ahead of now (RFC 9110 section 8.8.2.1), nor shared with the previous bytes: none then.
+    lastModified:
+      known === undefined || previousSeconds === null || seconds > previousSeconds
+        ? formatHttpDate(seconds)
+        : null,
     contentType: seen.contentType,
     size: seen.size,
-    originTags: seen.originTag === null ? [] : [seen.originTag],
+    originTags: originTag === null ? [] : [originTag],
   }
   const keys = Object.keys(variants)
   for (const oldest of keys.slice(0, Math.max(0, keys.length - MAX_VARIANTS))) delete variants[oldest]
@@ -152,7 +176,7 @@ function isVariant(value: unknown): value is VariantValidators {
   const { etag, lastModified, contentType, size, originTags } = value as Record<string, unknown>
   return (
     typeof etag === 'string' &&
-    typeof lastModified === 'string' &&
+    (lastModified === null || typeof lastModified === 'string') &&
     (contentType === null || typeof contentType === 'string') &&
     typeof size === 'number' &&
     Array.isArray(originTags) &&

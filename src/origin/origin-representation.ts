@@ -20,9 +20,10 @@ export interface OriginRepresentation {
 }
 
 // A number with 15 significant digits or fewer always survives a double; one written with more may not (a
-// 64-bit id, a decimal beyond a double's precision). Only a body with a run of 16 digits and dots can hold one,
-// and only such a body is parsed with a look at each number's source text.
-const MAYBE_INEXACT_NUMBER = /[\d.]{16}/
+// 64-bit id, a decimal beyond a double's precision), nor may one with an exponent (1e-400 is 0 as a double).
+// Only a body with a run of 16 digits and dots, or a digit before an e, can hold one, and only such a body is
+// parsed with a look at each number's source text.
+const MAYBE_INEXACT_NUMBER = /[\d.]{16}|\d[eE]/
 
 type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown
 const parseWithSource = JSON.parse as (text: string, reviver: SourceReviver) => unknown

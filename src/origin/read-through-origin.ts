@@ -25,7 +25,9 @@ import {
   type OriginRecord,
   type OriginRecords,
   recordSeen,
+  strongOriginTags,
   type VariantValidators,
+  validatorsOf,
 } from './origin-record.ts'
 import { originRepresentation } from './origin-representation.ts'
 
@@ -39,7 +41,10 @@ export interface OriginTarget {
 
 /** CurrentAtOrigin is what the origin serves now, as edge-etag serves it. */
 export interface CurrentAtOrigin {
+  /** Our validators of the bytes; no Last-Modified when they were not seen before (or within its second). */
   readonly validators: Validators
+  /** Whether these bytes were recorded before: if not, they are newer than anything a client was given. */
+  readonly seen: boolean
   /** The origin's own tags for these bytes: the replica's just now, then those recorded. */
   readonly originTags: readonly string[]
 }
@@ -85,8 +90,9 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
   const headers = forwardedHeaders(request.headers)
   // Ask conditionally only when the origin's 304 is enough to answer: the client holds these bytes, or no
   // body is wanted. Otherwise the body is needed whatever the origin would say.
-  if (known !== null && known.originTags.length > 0 && needsNoBody(request, known)) {
-    headers.set('If-None-Match', known.originTags.join(', '))
+  const originTags = known === null ? [] : strongOriginTags(known.originTags)
+  if (known !== null && originTags.length > 0 && needsNoBody(request, known)) {
+    headers.set('If-None-Match', originTags.join(', '))
   }
   const call = await traceOf(c).measure('origin', () =>
     callOrigin(originRequest(target, headers), target.timeoutMs),
@@ -95,9 +101,10 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
   if (response.status === 304 && known !== null && headers.has('If-None-Match')) {
     await response.body?.cancel()
     traceOf(c).noteRepresentation(known.size)
-    return answerWith(request, known, response.headers, known.contentType, null, target)
+    return answerWith(request, validatorsOf(known), response.headers, known.contentType, null, target)
   }
-  if (response.status !== 200) return passedOn(request, response, target)
+  // A body in a coding the runtime did not decode cannot be hashed as what it says: passed on as it came.
+  if (response.status !== 200 || !isDecoded(response.headers)) return passedOn(request, response, target)
 
   const body = await traceOf(c).measure('origin', () => readOriginBody(call))
   if (!(body instanceof Uint8Array)) return passedOn(request, new Response(body, response), target)
@@ -124,21 +131,28 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
       },
       Date.now() / 1000,
     )
-    const current = knownVariant(seen.record, request.headers) as VariantValidators
-    validators = current
+    validators = validatorsOf(knownVariant(seen.record, request.headers) as VariantValidators)
     if (seen.changed) await tolerantly(() => records.put(url, seen.record), undefined)
   }
   return answerWith(request, validators, response.headers, contentType, representation.bytes, target)
 }
 
+// The content codings the Workers runtime decodes as it reads a fetched body.
+const DECODED_CODINGS = new Set(['gzip', 'x-gzip', 'br', 'identity', ''])
+
+function isDecoded(headers: Headers): boolean {
+  return DECODED_CODINGS.has((headers.get('Content-Encoding') ?? '').trim().toLowerCase())
+}
+
 function needsNoBody(request: Request, known: VariantValidators): boolean {
   if (request.method === 'HEAD') return true
-  const outcome = evaluatePreconditions(request.method, readConditionalHeaders(request.headers), known)
+  const conditions = readConditionalHeaders(request.headers)
+  const outcome = evaluatePreconditions(request.method, conditions, validatorsOf(known))
   return outcome.action === 'not-modified'
 }
 
 // answerWith answers the client's conditions against our validators, with the origin's other fields.
-function answerWith(
+async function answerWith(
   request: Request,
   validators: Validators,
   originHeaders: Headers,
@@ -151,17 +165,18 @@ function answerWith(
     if (name !== 'cache-control' && name !== 'content-type') fields[name] = value
   })
   if (contentType !== null) fields['Content-Type'] = contentType
-  const current = {
-    etag: validators.etag,
-    ...(validators.lastModified === undefined ? {} : { lastModified: validators.lastModified }),
-  }
-  return answerConditionalRead(request, {
-    validators: current,
+  const answer = await answerConditionalRead(request, {
+    validators,
     // Only reached for a 200 to a GET, which always has the bytes (an origin 304 is used only when no body is).
-    load: async () => ({ validators: current, body: bytes ?? new Uint8Array(0) }),
+    load: async () => ({ validators, body: bytes ?? new Uint8Array(0) }),
     headers: fields,
     cacheControl: originHeaders.get('Cache-Control'),
   })
+  // A 304 keeps only the fields that describe the representation; a cookie the origin sets is not one of
+  // them, but the client must still get it.
+  if (answer.status === 304)
+    for (const cookie of originHeaders.getSetCookie()) answer.headers.append('Set-Cookie', cookie)
+  return answer
 }
 
 /**
@@ -210,14 +225,17 @@ export async function currentAtOrigin(
   const { etag } = await traceOf(c).measure('hash', () =>
     originRepresentation(body, response.headers.get('Content-Type')),
   )
-  const record: OriginRecord | null = isForOneUserRequest(request.headers)
-    ? null
-    : await tolerantly(() => recordsOf(c).get(target.url.href), null)
+  // The record is read for a credentialed write too: only the replicas' tags of these very bytes (the same
+  // hash) are taken from it, and they go to the origin, never to the client.
+  const record: OriginRecord | null = await tolerantly(() => recordsOf(c).get(target.url.href), null)
   const known = knownVariant(record, request.headers)
   const originTag = response.headers.get('ETag')
-  const recorded = known?.etag === etag ? known.originTags : []
+  const same = known?.etag === etag ? known : null
   return {
-    validators: { etag, ...(known?.etag === etag ? { lastModified: known.lastModified } : {}) },
-    originTags: [...new Set([...(originTag === null ? [] : [originTag]), ...recorded])],
+    validators: same === null ? { etag } : validatorsOf(same),
+    seen: same !== null,
+    originTags: strongOriginTags([
+      ...new Set([...(originTag === null ? [] : [originTag]), ...(same?.originTags ?? [])]),
+    ]),
   }
 }

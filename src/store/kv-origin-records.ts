@@ -9,6 +9,13 @@ import { encodeBase64url } from '../http/base64url.ts'
 import { type OriginRecord, type OriginRecords, parseOriginRecord } from '../origin/origin-record.ts'
 import { originRecordKey } from './keys.ts'
 
+/**
+ * RECORD_TTL_SECONDS lets a record of a URL nobody asks for any more go (30 days after it last changed), so
+ * that URLs seen once (a query string made up each time) do not stay in KV for ever. A popular URL whose bytes
+ * never change is recorded afresh after it: one download, and a new first-seen date.
+ */
+export const RECORD_TTL_SECONDS = 30 * 86_400
+
 async function keyOf(url: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url))
   return originRecordKey(encodeBase64url(new Uint8Array(digest)))
@@ -39,7 +46,7 @@ export class KvOriginRecords implements OriginRecords {
   async put(url: string, record: OriginRecord): Promise<void> {
     const key = await keyOf(url)
     try {
-      await this.#kv.put(key, JSON.stringify(record))
+      await this.#kv.put(key, JSON.stringify(record), { expirationTtl: RECORD_TTL_SECONDS })
     } catch (error) {
       throw new StorageUnavailableError('KV put', error)
     }

@@ -8,6 +8,8 @@ import {
   recordSeen,
   type Seen,
   strongOriginTags,
+  type VariantValidators,
+  validatorsOf,
   variantKeyOf,
 } from '../../../src/origin/origin-record.ts'
 
@@ -68,10 +70,30 @@ describe('recordSeen', () => {
     })
   })
 
-  it('moves Last-Modified past the previous one when the bytes change within a second', () => {
+  it('gives no Last-Modified to bytes that change within the second of the previous ones', () => {
     const first = recordSeen(null, seen(), NOW).record
     const { record } = recordSeen(first, seen({ etag: '"ours-2"' }), NOW + 0.5)
-    expect(record.variants['']?.lastModified).toBe('Mon, 30 Nov 2026 12:00:01 GMT')
+    // Neither a date shared by two versions nor one ahead of the clock (RFC 9110 section 8.8.2.1).
+    expect(record.variants['']?.lastModified).toBeNull()
+    expect(validatorsOf(record.variants[''] as VariantValidators)).toEqual({ etag: '"ours-2"' })
+    const later = recordSeen(record, seen({ etag: '"ours-3"' }), NOW + 2).record
+    expect(later.variants['']?.lastModified).toBe('Mon, 30 Nov 2026 12:00:02 GMT')
+  })
+
+  it('never dates flapping bytes ahead of the clock', () => {
+    let record: OriginRecord | null = null
+    for (let index = 0; index < 30; index++) {
+      record = recordSeen(record, seen({ etag: index % 2 === 0 ? '"x"' : '"y"' }), NOW + index / 10).record
+    }
+    const date = record?.variants['']?.lastModified
+    expect(date === null || Date.parse(date as string) / 1000 <= NOW + 3).toBe(true)
+  })
+
+  it('keeps only strong origin tags: a 304 to a weak one does not vouch for identical bytes', () => {
+    const first = recordSeen(null, seen({ originTag: 'W/"weak"' }), NOW).record
+    expect(first.variants['']?.originTags).toEqual([])
+    const second = recordSeen(first, seen({ originTag: 'not a tag' }), NOW)
+    expect(second.changed).toBe(false)
   })
 
   it(`keeps at most ${MAX_ORIGIN_TAGS} origin tags, newest first`, () => {

@@ -16,6 +16,8 @@ describe('canonicalText', () => {
     { label: '2^53 + 1', text: '[9007199254740993]', want: null },
     { label: '17 significant digits a double cannot hold', text: '[12345678.123456789]', want: null },
     { label: 'a number beyond a double', text: '[1e400]', want: null },
+    { label: 'a number below a double', text: '[1e-400]', want: null },
+    { label: 'an exponent a double holds', text: '[1.5e3, 2E-2]', want: '[1500,0.02]' },
     {
       label: 'full-precision doubles',
       text: '[0.14285714285714285, 9007199254740992]',
