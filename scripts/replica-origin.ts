@@ -61,9 +61,14 @@ const SEED: Readonly<Record<string, Record<string, unknown>>> = {
   },
 }
 const HELLO = 'Hello from the origin.\n'
+/**
+ * DEPLOYED_AT is when the seed documents last changed, fixed so that every start (and every reset) gives them
+ * the same validators, as a deployed origin would.
+ */
+const DEPLOYED_AT = Date.parse('2026-11-01T09:00:00Z') / 1000
 
 function freshStore(): Map<string, StoredDocument> {
-  const changedAt = Math.floor(Date.now() / 1000) - 86_400
+  const changedAt = DEPLOYED_AT
   return new Map(
     Object.entries(SEED).map(([path, value]) => [path, { value: structuredClone(value), changedAt }]),
   )
@@ -338,7 +343,7 @@ function close(server: Server): Promise<void> {
  * @example const origin = await startReplicaOrigin(); ...; await origin.stop()
  */
 export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
-  const store: Store = { documents: freshStore(), startedAt: Math.floor(Date.now() / 1000) - 86_400 }
+  const store: Store = { documents: freshStore(), startedAt: DEPLOYED_AT }
   const replicas: Replica[] = REPLICAS.map((replica) => ({ ...replica, stats: emptyStats() }))
   const servers = replicas.map((replica) => createServer(replicaHandler(replica, store)))
   const replicaUrls = await Promise.all(servers.map((server) => listen(server, 0)))
