@@ -3,6 +3,7 @@
  * over distinct documents or aimed at one hot document, timed at the client.
  */
 
+import { Agent, fetch, type Response } from 'undici'
 import { percentile, TOKEN } from './local-worker.ts'
 import { itemOfSize } from './payloads.ts'
 
@@ -103,6 +104,9 @@ export async function runWrites(
 ): Promise<WriteSample> {
   const latencies: number[] = []
   const statuses = { acknowledged: 0, busy: 0, errors: 0 }
+  // Fresh connections of its own: a keep-alive connection left idle by the previous row may already be
+  // closed by the server, and a write sent on it would fail through no fault of the server.
+  const agent = new Agent({ connections: writers })
   const started = performance.now()
   const until = started + seconds * 1000
   await Promise.all(
@@ -116,6 +120,7 @@ export async function runWrites(
             method,
             headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': type },
             body,
+            dispatcher: agent,
           })
           await response.arrayBuffer()
         } catch (error) {
@@ -135,6 +140,7 @@ export async function runWrites(
     }),
   )
   const elapsed = (performance.now() - started) / 1000
+  await agent.close()
   return {
     rate: statuses.acknowledged / elapsed,
     p50: percentile(latencies, 50),
