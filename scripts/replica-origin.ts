@@ -21,7 +21,13 @@
  *   /__replicas/documents/... PUT: replace a document behind every replica's back (a deploy, another writer)
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { deflateSync } from 'node:zlib'
 
@@ -374,27 +380,30 @@ export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
     })
   })
 
-  async function balance(request: IncomingMessage, response: ServerResponse, url: URL) {
-    // Round robin: each request goes to the next replica, as a load balancer without stickiness does.
+  // balance passes a request to the next replica and its answer back, bytes untouched (a body in a content
+  // coding stays coded), as a load balancer without stickiness does.
+  function balance(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const target = replicaUrls[next++ % replicaUrls.length] as URL
-    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await bodyOf(request)
-    const headers = Object.fromEntries(
-      Object.entries(request.headers).flatMap(([name, value]) =>
-        typeof value === 'string' && name !== 'host' && name !== 'connection' ? [[name, value]] : [],
-      ),
-    )
-    const answer = await fetch(new URL(url.pathname + url.search, target), {
-      method: request.method ?? 'GET',
-      headers,
-      ...(body === undefined ? {} : { body }),
+    const headers = { ...request.headers }
+    delete headers.host
+    delete headers.connection
+    return new Promise((resolve, reject) => {
+      const upstream = httpRequest(
+        new URL(url.pathname + url.search, target).href,
+        { method: request.method ?? 'GET', headers },
+        (answer) => {
+          const forwarded = { ...answer.headers }
+          delete forwarded.connection
+          delete forwarded['keep-alive']
+          response.writeHead(answer.statusCode ?? 502, forwarded)
+          answer.pipe(response)
+          answer.on('end', resolve)
+          answer.on('error', reject)
+        },
+      )
+      upstream.on('error', reject)
+      request.pipe(upstream)
     })
-    const forwarded: Record<string, string> = {}
-    answer.headers.forEach((value, name) => {
-      if (name !== 'connection' && name !== 'keep-alive' && name !== 'transfer-encoding')
-        forwarded[name] = value
-    })
-    response.writeHead(answer.status, forwarded)
-    response.end(Buffer.from(await answer.arrayBuffer()))
   }
 
   async function control(request: IncomingMessage, response: ServerResponse, path: string) {

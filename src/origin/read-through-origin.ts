@@ -45,6 +45,8 @@ export interface CurrentAtOrigin {
   readonly validators: Validators
   /** Whether these bytes were recorded before: if not, they are newer than anything a client was given. */
   readonly seen: boolean
+  /** False when the origin has something edge-etag could not hash: its validators then mean nothing. */
+  readonly hashed: boolean
   /** The origin's own tags for these bytes: the replica's just now, then those recorded. */
   readonly originTags: readonly string[]
 }
@@ -195,10 +197,22 @@ export function passedOn(request: Request, response: Response, target: OriginTar
   })
 }
 
+// unhashed stands for something the origin has but edge-etag cannot hash (a body too large or still coded,
+// a redirect): it exists, so `*` conditions hold, and no tag or date a client holds can match it.
+function unhashed(originTag: string | null): CurrentAtOrigin {
+  return {
+    validators: { etag: `"unhashed-${crypto.randomUUID()}"` },
+    seen: false,
+    hashed: false,
+    originTags: originTag === null ? [] : strongOriginTags([originTag]),
+  }
+}
+
 /**
  * currentAtOrigin GETs what the origin serves now for `target` (with the fields of `request` that choose it),
  * for checking a write's preconditions: null when there is nothing there (404, 410), the origin's answer
- * itself when it refuses the read (401, 403), HttpError 502/504 when it fails.
+ * itself when it refuses the read (401, 403), something that matches no tag when its body cannot be hashed
+ * (too large, a coding not decoded, a status other than 200), HttpError 502/504 when it fails.
  *
  * @example const current = await currentAtOrigin(c, target)
  */
@@ -213,14 +227,17 @@ export async function currentAtOrigin(
   )
   const { response } = call
   if (response.status === 401 || response.status === 403) return passedOn(request, response, target)
-  if (response.status !== 200) {
+  if (response.status === 404 || response.status === 410) {
     await response.body?.cancel()
     return null
   }
-  const body = await traceOf(c).measure('origin', () => readOriginBody(call))
+  const body =
+    response.status === 200 && isDecoded(response.headers)
+      ? await traceOf(c).measure('origin', () => readOriginBody(call))
+      : null
   if (!(body instanceof Uint8Array)) {
-    await body.cancel()
-    return null
+    await (body ?? response.body)?.cancel()
+    return unhashed(response.headers.get('ETag'))
   }
   const { etag } = await traceOf(c).measure('hash', () =>
     originRepresentation(body, response.headers.get('Content-Type')),
@@ -234,6 +251,7 @@ export async function currentAtOrigin(
   return {
     validators: same === null ? { etag } : validatorsOf(same),
     seen: same !== null,
+    hashed: true,
     originTags: strongOriginTags([
       ...new Set([...(originTag === null ? [] : [originTag]), ...(same?.originTags ?? [])]),
     ]),

@@ -67,14 +67,16 @@ export async function writeThroughOrigin(c: Context<AppEnv>, target: OriginTarge
   const { maxBodyBytes, strictIfMatch } = readConfig(c.env)
   const body = request.body === null ? null : await readBodyWithLimit(request, maxBodyBytes)
   let tags: string[] = []
+  let last: CurrentAtOrigin | null = null
   for (let attempt = 1; ; attempt++) {
     const current = await currentAtOrigin(c, target)
     if (current instanceof Response) return current
+    last = current
     const outcome = evaluatePreconditions(request.method, conditions, checkedValidators(current), {
       weakIfMatch: !strictIfMatch,
     })
     if (outcome.action !== 'proceed') {
-      const fields = current === null ? {} : validatorFields(current.validators)
+      const fields = current?.hashed ? validatorFields(current.validators) : {}
       throw new HttpError(412, `${outcome.field} does not match what the origin serves now`, fields)
     }
     const headers = forwardedHeaders(request.headers)
@@ -90,7 +92,7 @@ export async function writeThroughOrigin(c: Context<AppEnv>, target: OriginTarge
         throw new HttpError(
           412,
           'The origin gives this resource no strong ETag, so the write cannot be made conditional there; send it without preconditions to write unconditionally',
-          validatorFields(current.validators),
+          current.hashed ? validatorFields(current.validators) : {},
         )
       }
       tags = learned
@@ -109,7 +111,11 @@ export async function writeThroughOrigin(c: Context<AppEnv>, target: OriginTarge
     if (learned.length === 0) break
     tags = [...tags, ...learned]
   }
-  throw new HttpError(412, 'The origin refused the write: what it serves changed since it was checked')
+  throw new HttpError(
+    412,
+    'The origin refused the write with its own tags for what it served when checked: it changed since, or its replicas disagree',
+    last?.hashed ? validatorFields(last.validators) : {},
+  )
 }
 
 /** PROBES_PER_ATTEMPT bounds the reads made to learn the tag of the replica that refused a write. */

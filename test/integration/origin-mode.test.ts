@@ -379,6 +379,24 @@ describe('writes through edge-etag', () => {
     expect(created.status).toBe(201)
   })
 
+  it('treat what it cannot hash as there, matching no tag', async () => {
+    const createOnly = await edge('/legacy/deflate', {
+      method: 'PUT',
+      headers: { 'If-None-Match': '*' },
+      body: '{}',
+    })
+    expect(createOnly.status).toBe(412)
+    expect(createOnly.headers.get('ETag')).toBeNull()
+    const tagged = await edge('/legacy/deflate', {
+      method: 'PUT',
+      headers: { 'If-Match': '"anything"' },
+      body: '{}',
+    })
+    expect(tagged.status).toBe(412)
+    const exists = await edge('/legacy/deflate', { method: 'PUT', headers: { 'If-Match': '*' }, body: '{}' })
+    expect(exists.status).toBe(200)
+  })
+
   it('refuse If-Match with 412 when the origin has no strong tag to translate it to', async () => {
     const read = await edge('/legacy/greeting')
     const write = await edge('/legacy/greeting', {
