@@ -11,70 +11,29 @@
 
 import type { Context } from 'hono'
 import { answerConditionalRead } from '../conditional-response.ts'
-import { StorageUnavailableError } from '../documents/document.ts'
 import type { AppEnv } from '../env.ts'
 import { isForOneUser } from '../http/cache-control.ts'
 import { evaluatePreconditions, readConditionalHeaders, type Validators } from '../http/preconditions.ts'
 import { parseVary } from '../http/vary.ts'
 import { traceOf } from '../observability/request-trace.ts'
-import { KvOriginRecords } from '../store/kv-origin-records.ts'
 import { forwardedHeaders, isForOneUserRequest, passedOnHeaders } from './forwarded-request.ts'
-import { callOrigin, type OriginCall, readOriginBody } from './origin-fetch.ts'
+import {
+  isDecoded,
+  type OriginTarget,
+  originGet,
+  passedOn,
+  recordsOf,
+  tolerantly,
+} from './origin-exchange.ts'
+import { callOrigin, readOriginBody } from './origin-fetch.ts'
 import {
   knownVariant,
-  type OriginRecord,
-  type OriginRecords,
   recordSeen,
   strongOriginTags,
   type VariantValidators,
   validatorsOf,
 } from './origin-record.ts'
 import { originRepresentation } from './origin-representation.ts'
-
-/** OriginTarget is the origin URL a request maps to, how long the origin may take, and how its URLs map back. */
-export interface OriginTarget {
-  readonly url: URL
-  readonly timeoutMs: number
-  /** Maps a Location or Content-Location of the origin to this worker's URL for it. */
-  readonly relocate: (location: string) => string
-}
-
-/** CurrentAtOrigin is what the origin serves now, as edge-etag serves it. */
-export interface CurrentAtOrigin {
-  /** Our validators of the bytes; no Last-Modified when they were not seen before (or within its second). */
-  readonly validators: Validators
-  /** Whether these bytes were recorded before: if not, they are newer than anything a client was given. */
-  readonly seen: boolean
-  /** False when the origin has something edge-etag could not hash: its validators then mean nothing. */
-  readonly hashed: boolean
-  /** The origin's own tags for these bytes: the replica's just now, then those recorded. */
-  readonly originTags: readonly string[]
-}
-
-/** recordsOf returns the origin records of the worker's KV, their reads and writes timed as `kv`. */
-export function recordsOf(c: Context<AppEnv>): OriginRecords {
-  const records = new KvOriginRecords(c.env.DOCUMENTS)
-  const trace = traceOf(c)
-  return {
-    get: (url) => trace.measure('kv', () => records.get(url)),
-    put: (url, record) => trace.measure('kv', () => records.put(url, record)),
-  }
-}
-
-// Records only save work: when KV fails, the answer goes on without one.
-async function tolerantly<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
-  try {
-    return await operation()
-  } catch (error) {
-    if (!(error instanceof StorageUnavailableError)) throw error
-    console.error(`origin mode: ${error.message}`, error.cause)
-    return fallback
-  }
-}
-
-function originRequest(target: OriginTarget, headers: Headers): Request {
-  return new Request(target.url, { method: 'GET', headers })
-}
 
 /**
  * readThroughOrigin answers a GET or HEAD under the origin prefix: 200 or 304 with our validators, 412 for a
@@ -97,7 +56,7 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
     headers.set('If-None-Match', originTags.join(', '))
   }
   const call = await traceOf(c).measure('origin', () =>
-    callOrigin(originRequest(target, headers), target.timeoutMs),
+    callOrigin(originGet(target, headers), target.timeoutMs),
   )
   const { response } = call
   if (response.status === 304 && known !== null && headers.has('If-None-Match')) {
@@ -139,13 +98,6 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
   return answerWith(request, validators, response.headers, contentType, representation.bytes, target)
 }
 
-// The content codings the Workers runtime decodes as it reads a fetched body.
-const DECODED_CODINGS = new Set(['gzip', 'x-gzip', 'br', 'identity', ''])
-
-function isDecoded(headers: Headers): boolean {
-  return DECODED_CODINGS.has((headers.get('Content-Encoding') ?? '').trim().toLowerCase())
-}
-
 function needsNoBody(request: Request, known: VariantValidators): boolean {
   if (request.method === 'HEAD') return true
   const conditions = readConditionalHeaders(request.headers)
@@ -179,81 +131,4 @@ async function answerWith(
   if (answer.status === 304)
     for (const cookie of originHeaders.getSetCookie()) answer.headers.append('Set-Cookie', cookie)
   return answer
-}
-
-/**
- * passedOn returns an origin answer the way the client gets it: without the origin's validators, and without
- * a body for a HEAD.
- *
- * @example return passedOn(c.req.raw, originResponse, target)
- */
-export function passedOn(request: Request, response: Response, target: OriginTarget): Response {
-  const body = request.method === 'HEAD' ? null : response.body
-  if (body === null) response.body?.cancel()
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: passedOnHeaders(response.headers, { relocate: target.relocate }),
-  })
-}
-
-// unhashed stands for something the origin has but edge-etag cannot hash (a body too large or still coded,
-// a redirect): it exists, so `*` conditions hold, and no tag or date a client holds can match it.
-function unhashed(originTag: string | null): CurrentAtOrigin {
-  return {
-    validators: { etag: `"unhashed-${crypto.randomUUID()}"` },
-    seen: false,
-    hashed: false,
-    originTags: originTag === null ? [] : strongOriginTags([originTag]),
-  }
-}
-
-/**
- * currentAtOrigin GETs what the origin serves now for `target` (with the fields of `request` that choose it),
- * for checking a write's preconditions: null when there is nothing there (404, 410), the origin's answer
- * itself when it refuses the read (401, 403), something that matches no tag when its body cannot be hashed
- * (too large, a coding not decoded, a status other than 200), HttpError 502/504 when it fails.
- *
- * @example const current = await currentAtOrigin(c, target)
- */
-export async function currentAtOrigin(
-  c: Context<AppEnv>,
-  target: OriginTarget,
-): Promise<CurrentAtOrigin | Response | null> {
-  const request = c.req.raw
-  const headers = forwardedHeaders(request.headers, { asRead: true })
-  const call: OriginCall = await traceOf(c).measure('origin', () =>
-    callOrigin(originRequest(target, headers), target.timeoutMs),
-  )
-  const { response } = call
-  if (response.status === 401 || response.status === 403) return passedOn(request, response, target)
-  if (response.status === 404 || response.status === 410) {
-    await response.body?.cancel()
-    return null
-  }
-  const body =
-    response.status === 200 && isDecoded(response.headers)
-      ? await traceOf(c).measure('origin', () => readOriginBody(call))
-      : null
-  if (!(body instanceof Uint8Array)) {
-    await (body ?? response.body)?.cancel()
-    return unhashed(response.headers.get('ETag'))
-  }
-  const { etag } = await traceOf(c).measure('hash', () =>
-    originRepresentation(body, response.headers.get('Content-Type')),
-  )
-  // The record is read for a credentialed write too: only the replicas' tags of these very bytes (the same
-  // hash) are taken from it, and they go to the origin, never to the client.
-  const record: OriginRecord | null = await tolerantly(() => recordsOf(c).get(target.url.href), null)
-  const known = knownVariant(record, request.headers)
-  const originTag = response.headers.get('ETag')
-  const same = known?.etag === etag ? known : null
-  return {
-    validators: same === null ? { etag } : validatorsOf(same),
-    seen: same !== null,
-    hashed: true,
-    originTags: strongOriginTags([
-      ...new Set([...(originTag === null ? [] : [originTag]), ...(same?.originTags ?? [])]),
-    ]),
-  }
 }

@@ -17,10 +17,11 @@ import { evaluatePreconditions, readConditionalHeaders, type Validators } from '
 import { HttpError } from '../http/problem.ts'
 import { readBodyWithLimit } from '../http/read-body.ts'
 import { traceOf } from '../observability/request-trace.ts'
+import { type CurrentAtOrigin, currentAtOrigin } from './current-at-origin.ts'
 import { forwardedHeaders } from './forwarded-request.ts'
+import { type OriginTarget, passedOn } from './origin-exchange.ts'
 import { callOrigin } from './origin-fetch.ts'
 import { strongOriginTags } from './origin-record.ts'
-import { type CurrentAtOrigin, currentAtOrigin, type OriginTarget, passedOn } from './read-through-origin.ts'
 
 function validatorFields(validators: Validators): Record<string, string> {
   return {
