@@ -161,7 +161,13 @@ export async function conditionalJson(
 export const BUSY_RETRY_AFTER_SECONDS = 2
 
 // validatorFields returns the ETag and Last-Modified fields of some validators, for a 412 to carry.
-function validatorFields(validators: Validators): Record<string, string> {
+/**
+ * validatorFields returns the ETag and Last-Modified fields of validators, as a 412 carries them so that the
+ * client sees what it should have asked for.
+ *
+ * @example validatorFields({ etag: '"a"' }) // { ETag: '"a"' }
+ */
+export function validatorFields(validators: Validators): Record<string, string> {
   const fields: Record<string, string> = { ETag: validators.etag }
   if (validators.lastModified !== undefined) fields['Last-Modified'] = validators.lastModified
   return fields

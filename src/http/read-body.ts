@@ -31,26 +31,37 @@ export function rejectDeclaredOverLimit(request: Request, limit: number): void {
 export async function readBodyWithLimit(request: Request, limit: number): Promise<Uint8Array> {
   rejectDeclaredOverLimit(request, limit)
   if (request.body === null) return new Uint8Array(0)
+  let read: Uint8Array | ReadableStream<Uint8Array>
+  try {
+    read = await readUpTo(request.body, limit)
+  } catch {
+    // The client's fault, not the server's: malformed chunked framing, or a connection that broke mid-body.
+    throw new HttpError(400, 'The request body could not be read: it was cut short or badly framed')
+  }
+  if (read instanceof Uint8Array) return read
+  await read.cancel()
+  throw tooLarge(limit)
+}
 
-  const reader = request.body.getReader()
+/**
+ * readUpTo reads a stream whole when it holds at most `limit` bytes, and otherwise stops there and returns a
+ * stream of everything, the bytes already read included, unread past them. A failing stream rejects.
+ *
+ * @example const body = await readUpTo(response.body, 16 * 1_048_576)
+ */
+export async function readUpTo(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<Uint8Array | ReadableStream<Uint8Array>> {
+  const reader = stream.getReader()
   const chunks: Uint8Array[] = []
   let received = 0
   for (;;) {
-    let read: ReadableStreamReadResult<Uint8Array>
-    try {
-      read = await reader.read()
-    } catch {
-      // The client's fault, not the server's: malformed chunked framing, or a connection that broke mid-body.
-      throw new HttpError(400, 'The request body could not be read: it was cut short or badly framed')
-    }
-    const { done, value } = read
+    const { done, value } = await reader.read()
     if (done) break
-    received += value.byteLength
-    if (received > limit) {
-      await reader.cancel()
-      throw tooLarge(limit)
-    }
     chunks.push(value)
+    received += value.byteLength
+    if (received > limit) return resumed(chunks, reader)
   }
   if (chunks.length === 1 && chunks[0]) return chunks[0]
   const bytes = new Uint8Array(received)
@@ -60,4 +71,22 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
     offset += chunk.byteLength
   }
   return bytes
+}
+
+// resumed returns a stream of the chunks already read followed by the rest of the reader.
+function resumed(
+  chunks: readonly Uint8Array[],
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk)
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read()
+      if (done) controller.close()
+      else controller.enqueue(value)
+    },
+    cancel: (reason) => reader.cancel(reason),
+  })
 }

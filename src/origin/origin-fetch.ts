@@ -5,6 +5,7 @@
  */
 
 import { HttpError } from '../http/problem.ts'
+import { readUpTo } from '../http/read-body.ts'
 
 /** ORIGIN_BODY_LIMIT_BYTES is the largest body hashed; a larger one is passed on as it is, without our tag. */
 export const ORIGIN_BODY_LIMIT_BYTES = 16 * 1_048_576
@@ -64,44 +65,9 @@ export async function readOriginBody({
 }: OriginCall): Promise<Uint8Array | ReadableStream<Uint8Array>> {
   if (response.body === null) return new Uint8Array(0)
   if (Number(response.headers.get('Content-Length')) > ORIGIN_BODY_LIMIT_BYTES) return response.body
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let received = 0
-  for (;;) {
-    let read: ReadableStreamReadResult<Uint8Array>
-    try {
-      read = await reader.read()
-    } catch {
-      throw failure(signal, timeoutMs, 'send its whole answer')
-    }
-    if (read.done) break
-    chunks.push(read.value)
-    received += read.value.byteLength
-    if (received > ORIGIN_BODY_LIMIT_BYTES) return resumed(chunks, reader)
+  try {
+    return await readUpTo(response.body, ORIGIN_BODY_LIMIT_BYTES)
+  } catch {
+    throw failure(signal, timeoutMs, 'send its whole answer')
   }
-  const bytes = new Uint8Array(received)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
-}
-
-// resumed returns a stream of the chunks already read followed by the rest of the reader.
-function resumed(
-  chunks: readonly Uint8Array[],
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk)
-    },
-    async pull(controller) {
-      const { done, value } = await reader.read()
-      if (done) controller.close()
-      else controller.enqueue(value)
-    },
-    cancel: (reason) => reader.cancel(reason),
-  })
 }

@@ -10,6 +10,7 @@
  */
 
 import type { Context } from 'hono'
+import { validatorFields } from '../conditional-response.ts'
 import { readConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { formatHttpDate } from '../http/http-date.ts'
@@ -22,13 +23,6 @@ import { forwardedHeaders } from './forwarded-request.ts'
 import { type OriginTarget, passedOn } from './origin-exchange.ts'
 import { callOrigin } from './origin-fetch.ts'
 import { strongOriginTags } from './origin-record.ts'
-
-function validatorFields(validators: Validators): Record<string, string> {
-  return {
-    ETag: validators.etag,
-    ...(validators.lastModified === undefined ? {} : { 'Last-Modified': validators.lastModified }),
-  }
-}
 
 // checkedValidators are the validators a write's preconditions are evaluated against. Bytes never seen
 // before are newer than anything a client was given, so for If-Unmodified-Since (RFC 9110 section 13.1.4)
