@@ -3,6 +3,7 @@
  * baselines are routes of the same app, behind the same middleware (Date, Host check, request id, Server-Timing
  * and log line, CORS), so that a ratio compares what the handlers do, as a forker's plain route would run here.
  *
+ * - /bench/empty: an empty 204, the least any request costs behind this middleware.
  * - /bench/raw/:resource/:id: the stored bytes read from KV and sent as they are, no validators, no parse, no
  *   serialisation: the floor of serving stored JSON.
  * - /bench/plain/:resource/:id and /bench/plain-page/:resource: the same payload read from KV, parsed, and sent
@@ -85,6 +86,7 @@ async function seed(
   return metadata
 }
 
+app.get('/bench/empty', () => new Response(null, { status: 204 }))
 app.get('/bench/raw/:resource/:id', rawDocument)
 app.get('/bench/plain/:resource/:id', plainDocument)
 app.get('/bench/plain-page/:resource', plainPage)
