@@ -4,6 +4,7 @@
  * and log line, CORS), so that a ratio compares what the handlers do, as a forker's plain route would run here.
  *
  * - /bench/empty: an empty 204, the least any request costs behind this middleware.
+ * - /bench/kv-unread/:resource/:id: the KV read of a 304 alone (the value's stream cancelled unread), then a 204.
  * - /bench/raw/:resource/:id: the stored bytes read from KV and sent as they are, no validators, no parse, no
  *   serialisation: the floor of serving stored JSON.
  * - /bench/plain/:resource/:id and /bench/plain-page/:resource: the same payload read from KV, parsed, and sent
@@ -87,6 +88,11 @@ async function seed(
 }
 
 app.get('/bench/empty', () => new Response(null, { status: 204 }))
+app.get('/bench/kv-unread/:resource/:id', async (c) => {
+  const { value } = await c.env.DOCUMENTS.getWithMetadata(keyOf(c), { type: 'stream' })
+  await value?.cancel()
+  return new Response(null, { status: 204 })
+})
 app.get('/bench/raw/:resource/:id', rawDocument)
 app.get('/bench/plain/:resource/:id', plainDocument)
 app.get('/bench/plain-page/:resource', plainPage)

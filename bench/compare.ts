@@ -49,13 +49,19 @@ const SIZES = [
   { label: '1 MB', id: 'size-1m', bytes: 1_000_000 },
 ]
 
-type Target = 'empty' | 'raw' | 'plain' | 'hono etag()' | 'edge-etag'
+type Target = 'empty' | 'kv, unread' | 'raw' | 'plain' | 'hono etag()' | 'edge-etag'
 
 interface Scenario {
   payload: string
   target: Target
   path: string
   conditional: boolean
+}
+
+/** answerOf is the status a scenario's responses have: the floor rows answer 204. */
+function answerOf(scenario: Scenario): 200 | 204 | 304 {
+  if (scenario.target === 'empty' || scenario.target === 'kv, unread') return 204
+  return scenario.conditional ? 304 : 200
 }
 
 interface Sample {
@@ -101,16 +107,28 @@ const FLOOR: Scenario = {
   conditional: false,
 }
 
+/**
+ * The KV read a 304 makes and nothing else: the value's stream opened and cancelled unread, then an empty 204.
+ * At 1 KB and 1 MB, so that what the KV itself costs more for the larger value shows beside the 304s.
+ */
+const unreadKvRow = (label: string, id: string): Scenario => ({
+  payload: `item ${label}`,
+  target: 'kv, unread',
+  path: `/bench/kv-unread/items/${id}`,
+  conditional: false,
+})
+
 const scenarios: Scenario[] = [
   FLOOR,
-  ...SIZES.flatMap(({ label, id }) =>
-    scenariosFor(`item ${label}`, {
+  ...SIZES.flatMap(({ label, id }) => [
+    ...(label === '1 KB' || label === '1 MB' ? [unreadKvRow(label, id)] : []),
+    ...scenariosFor(`item ${label}`, {
       raw: `/bench/raw/items/${id}`,
       plain: `/bench/plain/items/${id}`,
       'hono etag()': `/bench/hono-etag/items/${id}`,
       'edge-etag': `/api/items/${id}`,
     }),
-  ),
+  ]),
   ...scenariosFor('collection of the 4 (~1.1 MB)', {
     plain: '/bench/plain-page/items',
     'hono etag()': '/bench/hono-etag-page/items',
@@ -275,7 +293,7 @@ async function runWith(kv: 'memory' | 'miniflare', scriptPath: string): Promise<
         const sample = await measure(worker.url, scenario, etags.get(scenario.path) ?? '', pids, kv)
         samples.get(scenario)?.push(sample)
         console.log(
-          `${kv} KV, round ${round}: ${scenario.payload}, ${scenario.target} ${scenario.conditional ? 304 : 200}: ${sample.rate.toFixed(0)} req/s`,
+          `${kv} KV, round ${round}: ${scenario.payload}, ${scenario.target} ${answerOf(scenario)}: ${sample.rate.toFixed(0)} req/s`,
         )
       }
       for (const scenario of WRITE_SCENARIOS) {
@@ -335,7 +353,7 @@ function report(kv: string, { reads, writes }: Run): string {
     const rates = runs.map((sample) => sample.rate)
     const rate = median(rates)
     lines.push(
-      `| ${scenario.payload} | ${scenario.target} | ${scenario.conditional ? 304 : 200} ` +
+      `| ${scenario.payload} | ${scenario.target} | ${answerOf(scenario)} ` +
         `| ${rate.toFixed(0)} (${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)}) ` +
         `| ${median(runs.map((s) => s.p50))} | ${median(runs.map((s) => s.p99))} ` +
         `| ${median(runs.map((s) => s.bytes)).toFixed(0)} ` +
@@ -419,12 +437,17 @@ function checkTargets({ reads }: Run): TargetCheck[] {
 }
 
 /**
- * floorNote compares what the page targets ask of a 304 with the empty 204's rate in the same run: a 304 at 3x
- * its page's 200 may ask for more requests per second than a response with nothing in it reaches.
+ * floorNote sets two targets beside the floor rows of the same run: the 1 MB 304 beside the KV read alone at
+ * 1 MB (what the KV costs more for a larger value, before any code of the API runs), and a page's 304 at 3x
+ * its 200 beside the empty 204 (3x the 200 may ask for more than a response with nothing in it reaches).
  */
 function floorNote({ reads }: Run): string {
   const floor = rateOf(reads, FLOOR)
-  return PAGES.map(({ stored }) => {
+  const unread = ratioOf(reads, scenarioOf('item 1 MB', 'kv, unread'), scenarioOf('item 1 KB', 'kv, unread'))
+  const kvNote =
+    `The KV read alone (stream opened and cancelled, then an empty 204) at 1 MB: ` +
+    `${((unread - 1) * 100).toFixed(1)}% against 1 KB, beside the 304s' difference above.`
+  const pageNotes = PAGES.map(({ stored }) => {
     const page = pageLabel(stored)
     const asked = 3 * rateOf(reads, scenarioOf(page, 'edge-etag'))
     const got = rateOf(reads, scenarioOf(page, 'edge-etag', true))
@@ -432,7 +455,8 @@ function floorNote({ reads }: Run): string {
       `${page}: 3x its 200 is ${asked.toFixed(0)} req/s; its 304 ran at ${got.toFixed(0)} req/s ` +
       `(${((got / floor) * 100).toFixed(0)}% of the empty 204's ${floor.toFixed(0)} req/s).`
     )
-  }).join('\n')
+  })
+  return [kvNote, ...pageNotes].join('\n\n')
 }
 
 function targetsReport(checks: readonly TargetCheck[], run: Run): string {
@@ -452,11 +476,11 @@ function targetsReport(checks: readonly TargetCheck[], run: Run): string {
 
 /** chart draws the ratios against the plain 200 as horizontal bars, one per scenario. */
 function chart(kv: string, { reads }: Run): string {
-  // The floor row has no plain route to compare with, so no bar.
+  // The floor rows answer no request the plain route answers, so they get no bar.
   const rows = scenarios
-    .filter((scenario) => scenario !== FLOOR)
+    .filter((scenario) => answerOf(scenario) !== 204)
     .map((scenario) => ({
-      label: `${scenario.payload} · ${scenario.target} ${scenario.conditional ? 304 : 200}`,
+      label: `${scenario.payload} · ${scenario.target} ${answerOf(scenario)}`,
       ratio: ratioOf(reads, scenario, scenarioOf(scenario.payload, 'plain')),
       ours: scenario.target === 'edge-etag',
     }))
