@@ -12,7 +12,7 @@
  * - /bench/hono-etag/...: the plain routes behind Hono's built-in `etag()` middleware: what a Hono user has today.
  * - PUT /bench/seed/:resource/:id stores a document exactly as the writers publish it, into whichever KV is
  *   bound; POST /bench/seed-many/:resource?count=&bytes= stores `count` documents of about `bytes` each.
- * - /api/pages, /api/pages-10k and /api/writes: resources declared here, as a forker would, for the
+ * - /api/pages-100, /api/pages-10k and /api/writes: resources declared here, as a forker would, for the
  *   collection-page rows and the write rows.
  *
  * With BENCH_KV = "memory", every route, and every document writer, uses a floor-cost in-memory KV instead of
@@ -114,7 +114,7 @@ app.post('/bench/seed-many/:resource', async (c) => {
   }
   return c.json({ count })
 })
-app.route('/api/pages', jsonResource({ name: 'pages' }))
+app.route('/api/pages-100', jsonResource({ name: 'pages-100' }))
 app.route('/api/pages-10k', jsonResource({ name: 'pages-10k' }))
 app.route('/api/writes', jsonResource({ name: 'writes' }))
 

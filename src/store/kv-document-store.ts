@@ -122,22 +122,27 @@ export class KvDocumentStore implements DocumentStore {
   }
 
   async load(resource: string, documents: readonly ListedDocument[]): Promise<LoadedDocument[]> {
+    const batches = bulkReads(documents).map((batch) =>
+      batch.map(({ id }) => ({ id, key: documentKey(resource, id) })),
+    )
     const reads = await Promise.all(
-      bulkReads(documents).map((batch) =>
+      batches.map((batch) =>
         attempt('bulk get', () =>
           this.#kv.getWithMetadata<DocumentMetadata>(
-            batch.map(({ id }) => documentKey(resource, id)),
+            batch.map(({ key }) => key),
             'text',
           ),
         ),
       ),
     )
-    // The tag comes with the bytes read, not from the listing, so the two always match.
-    return documents.flatMap(({ id }) => {
-      const key = documentKey(resource, id)
-      const found = reads.find((read) => read.has(key))?.get(key)
-      if (typeof found?.value !== 'string' || !isDocumentMetadata(found.metadata)) return []
-      return [{ id, etag: found.metadata.etag, json: found.value }]
-    })
+    // The tag comes with the bytes read, not from the listing, so the two always match. Each answer is looked
+    // up with the very key string it was asked by: a key built again would be hashed again.
+    return batches.flatMap((batch, index) =>
+      batch.flatMap(({ id, key }) => {
+        const found = reads[index]?.get(key)
+        if (typeof found?.value !== 'string' || !isDocumentMetadata(found.metadata)) return []
+        return [{ id, etag: found.metadata.etag, json: found.value }]
+      }),
+    )
   }
 }
