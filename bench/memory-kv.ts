@@ -5,6 +5,7 @@
  */
 
 type Value = { bytes: Uint8Array; blob: Blob; metadata: unknown }
+type GetType = 'text' | 'json' | 'arrayBuffer' | 'stream'
 
 /**
  * STREAM_CHUNK_BYTES is the size of the parts a value's Blob is built from. Opening a workerd Blob's stream
@@ -21,7 +22,6 @@ function blobOf(bytes: Uint8Array): Blob {
   }
   return new Blob(parts)
 }
-type GetType = 'text' | 'json' | 'arrayBuffer' | 'stream'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
