@@ -28,6 +28,8 @@ export interface Problem {
   readonly status?: number
   readonly detail?: string
   readonly errors?: readonly FieldError[]
+  /** How many more problems a 422's document has than `errors` lists (it lists at most 100). */
+  readonly omittedErrors?: number
   readonly [member: string]: unknown
 }
 

@@ -197,8 +197,12 @@ export function refusalError(refusal: WriteRefusal, method: string, document: st
         'Retry-After': String(BUSY_RETRY_AFTER_SECONDS),
       })
     case 'unacceptable': {
-      const { status, detail, errors } = refusal.problem
-      return new HttpError(status, `${detail}; nothing was changed`, {}, errors ? { errors } : {})
+      const { status, detail, errors, omittedErrors } = refusal.problem
+      const extensions = {
+        ...(errors === undefined ? {} : { errors }),
+        ...(omittedErrors === undefined ? {} : { omittedErrors }),
+      }
+      return new HttpError(status, `${detail}; nothing was changed`, {}, extensions)
     }
   }
 }

@@ -13,9 +13,17 @@ import { type ValidationError, validationErrors } from './schema-issues.ts'
 export interface ContentProblem {
   readonly status: 400 | 413 | 422
   readonly detail: string
-  /** For a schema's refusal: each thing wrong, with a JSON Pointer to it (RFC 9457 section 3). */
+  /** For a schema's refusal: each thing wrong, with a JSON Pointer to it (RFC 9457 section 3), at most 100. */
   readonly errors?: readonly ValidationError[]
+  /** How many more things are wrong than `errors` lists. */
+  readonly omittedErrors?: number
 }
+
+/**
+ * MAX_REPORTED_ERRORS bounds `errors` in a 422: a body of a few hundred KB can hold 80,000 unknown members,
+ * and one error each would make an answer of megabytes. The rest are counted in `omittedErrors`.
+ */
+export const MAX_REPORTED_ERRORS = 100
 
 /**
  * ContentVerdict is content checked: storable (with its canonical bytes and tag), or not, and why. It is
@@ -53,7 +61,16 @@ export async function prepareDocument(
     if (result.issues) {
       const errors = validationErrors(result.issues)
       const count = errors.length === 1 ? 'one problem' : `${errors.length} problems`
-      return { ok: false, problem: { status: 422, detail: `The document has ${count}; see errors`, errors } }
+      if (errors.length <= MAX_REPORTED_ERRORS) {
+        return {
+          ok: false,
+          problem: { status: 422, detail: `The document has ${count}; see errors`, errors },
+        }
+      }
+      const detail = `The document has ${count}; errors lists the first ${MAX_REPORTED_ERRORS}`
+      const reported = errors.slice(0, MAX_REPORTED_ERRORS)
+      const omittedErrors = errors.length - MAX_REPORTED_ERRORS
+      return { ok: false, problem: { status: 422, detail, errors: reported, omittedErrors } }
     }
     accepted = result.value
   }

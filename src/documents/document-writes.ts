@@ -107,16 +107,20 @@ export function isRefusal(outcome: WriteOutcome): outcome is WriteRefusal {
 
 /**
  * oneWinnerAtMost reports whether, of a burst of writes all carrying these preconditions, at most one can
- * succeed: `If-Match` with tags (the first success changes the tag) or `If-None-Match: *` (the first success
- * creates the document). The others are refused by their preconditions at once, so such a burst never makes a
- * document's queue wait long, however many arrive.
+ * succeed: `If-Match` with one tag (the first success changes the document's tag away from it) or
+ * `If-None-Match: *` (the first success creates the document). The others are refused by their
+ * preconditions at once, so such a burst never makes a document's queue wait long, however many arrive. A
+ * list of two or more tags is not such a write: bodies that alternate between two versions can each match
+ * one of the tags, and every write of the burst commits.
  *
- * @example oneWinnerAtMost({ ...none, ifMatch: '"a"' }) // true
+ * @example oneWinnerAtMost({ ...none, ifMatch: '"a"' })      // true
+ * @example oneWinnerAtMost({ ...none, ifMatch: '"a", "b"' }) // false
  */
 export function oneWinnerAtMost(conditions: ConditionalHeaders): boolean {
   if (conditions.ifMatch !== null) {
     const ifMatch = parseEntityTagCondition(conditions.ifMatch)
-    if (ifMatch.kind === 'list' && ifMatch.tags.length > 0) return true
+    // Weak comparison (the default) ignores W/, so `"a", W/"a"` names one tag.
+    if (ifMatch.kind === 'list') return new Set(ifMatch.tags.map((tag) => tag.opaque)).size === 1
   }
   return conditions.ifNoneMatch !== null && parseEntityTagCondition(conditions.ifNoneMatch).kind === 'any'
 }

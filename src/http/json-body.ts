@@ -33,7 +33,43 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
   if (duplicate !== null) {
     throw new HttpError(422, `The JSON repeats the member name ${JSON.stringify(duplicate)} in one object`)
   }
+  const underflow = findUnderflowingNumber(text)
+  if (underflow !== null) {
+    throw new HttpError(
+      422,
+      `The number ${underflow} is too small for a double (it would be stored as 0); send 0, or a number from 5e-324`,
+    )
+  }
   return value
+}
+
+// Only a number with a negative exponent, or hundreds of digits, can be too small for a double: only a text
+// holding one is parsed a second time, with each number's source.
+const MAYBE_UNDERFLOW = /[eE]-|\d{300}/
+
+type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown
+const parseWithSource = JSON.parse as (text: string, reviver: SourceReviver) => unknown
+
+/**
+ * findUnderflowingNumber returns the first number of a valid JSON text that is not zero as written but
+ * reads as 0 as a double (`1e-400`), shortened for a message, or null. A number too large for a double
+ * (`1e400`) reads as Infinity, which canonical JSON refuses; one too small is refused the same way, instead
+ * of being stored as a 0 the client never sent.
+ *
+ * @example findUnderflowingNumber('{"n":1e-400}') // '1e-400'
+ * @example findUnderflowingNumber('{"n":0e-400}') // null
+ */
+export function findUnderflowingNumber(text: string): string | null {
+  if (!MAYBE_UNDERFLOW.test(text)) return null
+  let found: string | null = null
+  parseWithSource(text, (_key, value, context) => {
+    const source = context?.source ?? ''
+    if (found === null && value === 0 && /[1-9]/.test(source.split(/[eE]/)[0] ?? '')) {
+      found = source.length > 40 ? `${source.slice(0, 37)}...` : source
+    }
+    return value
+  })
+  return found
 }
 
 /**

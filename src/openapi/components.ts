@@ -4,6 +4,7 @@
  */
 
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../documents/collection-page.ts'
+import { MAX_REPORTED_ERRORS } from '../documents/document-content.ts'
 import { DOCUMENT_ID_PATTERN } from '../documents/names.ts'
 import type { JsonSchema } from './json-schemas.ts'
 
@@ -166,6 +167,12 @@ export const COMPONENTS = {
                 },
                 required: ['pointer', 'detail'],
               },
+              maxItems: MAX_REPORTED_ERRORS,
+            },
+            omittedErrors: {
+              type: 'integer',
+              minimum: 1,
+              description: `How many more problems the document has than the ${MAX_REPORTED_ERRORS} in errors.`,
             },
           },
         },

@@ -76,16 +76,36 @@ const KV_WRITE_INTERVAL_MS = 1_000
 /** How long after a failed publication to try again. */
 const PUBLISH_RETRY_MS = 5_000
 /**
- * MAX_WAITING_WRITES and MAX_WAITING_BYTES bound the writes waiting for one document. A document takes about
- * one change per second (Last-Modified must move, KV takes one write per second per key), so ten waiting
- * writes are ten seconds of latency already; past that, or past 16 MiB of waiting content held in the object
- * (which has 128 MB), a write is refused at once with 503 and Retry-After, and nothing is tried. Writes of
- * which at most one can win (If-Match with tags, If-None-Match: *) are not counted against the ten: the
- * losers are refused by their preconditions without waiting, so a race of fifty still gets one winner and
- * forty-nine 412s.
+ * WriterLimits bound the writes waiting for one document. A document takes about one change per second
+ * (Last-Modified must move, KV takes one write per second per key), so a write past these limits is refused
+ * at once with 503 and Retry-After, and nothing is tried.
  */
-const MAX_WAITING_WRITES = 10
-const MAX_WAITING_BYTES = 16 * 1_048_576
+export interface WriterLimits {
+  /**
+   * Writes that may each commit, waiting at once. Ten are ten seconds of latency already. Writes of which at
+   * most one can win (If-Match with one tag, If-None-Match: *) are not counted: the losers are refused by
+   * their preconditions without waiting, so a race of fifty still gets one winner and forty-nine 412s.
+   */
+  readonly writes: number
+  /** Writes of any kind waiting at once, those not counted in `writes` included. */
+  readonly allWrites: number
+  /** Bytes of content waiting at once, held in the object's 128 MB. */
+  readonly bytes: number
+  /**
+   * How long a write may wait for its turn. Writes that each win at most once can still take turns winning
+   * (a create with If-None-Match: *, a delete with its tag, again and again), so the count alone does not
+   * bound the wait; a write whose turn comes later than this is refused, so none waits much longer.
+   */
+  readonly waitMs: number
+}
+
+/** WRITER_LIMITS are the limits a DocumentWriter starts with. */
+export const WRITER_LIMITS: WriterLimits = {
+  writes: 10,
+  allWrites: 100,
+  bytes: 16 * 1_048_576,
+  waitMs: 15_000,
+}
 
 /**
  * DocumentWriter is the Durable Object class bound as DOCUMENT_WRITER. The worker calls its methods over
@@ -95,10 +115,12 @@ const MAX_WAITING_BYTES = 16 * 1_048_576
 export class DocumentWriter extends DurableObject<Env> implements DocumentWriterRpc {
   /** Where committed documents are published for reading; a field so tests can make KV fail. */
   publisher: DocumentStore
+  /** The bounds of the write queue; a field so tests can shorten them. */
+  limits: WriterLimits = WRITER_LIMITS
   // Writes run one at a time: each waits for the one before it. Unlike blockConcurrencyWhile, this queue
   // has no time limit, so a burst on a hot document is slowed down, never refused.
   #queue: Promise<unknown> = Promise.resolve()
-  // What waits in the queue: every write, the writes that may each commit (see MAX_WAITING_WRITES), bytes.
+  // What waits in the queue: every write, the writes that may each commit (see WriterLimits), bytes.
   #waiting = 0
   #waitingCommits = 0
   #waitingBytes = 0
@@ -137,23 +159,28 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
   }
 
   // One write: decide and commit against this object's state, then publish what changed, then answer. A
-  // write that finds the queue full is refused before it waits; one alone is never refused, whatever its size.
+  // write that finds the queue full is refused before it waits, and one whose turn comes too late is refused
+  // then; one alone is never refused, whatever its size.
   async #write(
     target: DocumentTarget,
     bytes: number,
     conditions: ConditionalHeaders,
     decide: (records: DocumentRecords) => Promise<WriteOutcome>,
   ): Promise<WriteOutcome> {
+    const limits = this.limits
     const mayCommit = !oneWinnerAtMost(conditions)
     const full =
-      (mayCommit && this.#waitingCommits >= MAX_WAITING_WRITES) ||
-      this.#waitingBytes + bytes > MAX_WAITING_BYTES
+      (mayCommit && this.#waitingCommits >= limits.writes) ||
+      this.#waiting >= limits.allWrites ||
+      this.#waitingBytes + bytes > limits.bytes
     if (this.#waiting > 0 && full) return { result: 'busy' }
+    const arrived = Date.now()
     this.#waiting++
     if (mayCommit) this.#waitingCommits++
     this.#waitingBytes += bytes
     try {
       return await this.#serialized(async () => {
+        if (Date.now() - arrived > limits.waitMs) return { result: 'busy' }
         let committed = false
         let outcome: WriteOutcome
         try {

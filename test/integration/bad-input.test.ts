@@ -60,11 +60,16 @@ describe('bad request bodies', () => {
 
   it.each([
     { content: 'a number beyond double range', body: '{"n":1e400}' },
+    { content: 'a number too small for a double (not stored as 0)', body: '{"n":1e-400}' },
     { content: 'an unpaired surrogate', body: '{"s":"\\ud800"}' },
     { content: 'nesting 10 000 deep', body: `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}` },
-  ])('answers 422 to an object canonical JSON cannot represent: $content', async ({ body }) => {
-    await expectProblem(await put('apple', body), 422)
-  })
+  ])(
+    'answers 422 to an object canonical JSON cannot represent: $content, storing nothing',
+    async ({ body }) => {
+      await expectProblem(await put('apple', body), 422)
+      expect((await get('apple')).status).toBe(404)
+    },
+  )
 
   it.each([
     { how: 'plainly', body: '{"a":1,"a":2}' },

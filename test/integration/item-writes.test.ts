@@ -93,7 +93,9 @@ describe('PUT /api/items/:id', () => {
     expect((await get('apple', { 'If-Modified-Since': firstModified })).status).toBe(200)
   })
 
-  it('dates a document created again after a delete later than the deleted one, even within one second', async () => {
+  // Here KV's pace (one write a second per key) puts the re-creation in a later second anyway; the same
+  // second is reached with publications failing, in document-writer.test.ts.
+  it('dates a document created again after a delete later than the deleted one', async () => {
     const first = await put('apple', { v: 1 })
     const firstModified = first.headers.get('Last-Modified') ?? ''
     expect((await request(itemUrl('apple'), { method: 'DELETE', headers: AUTH })).status).toBe(204)

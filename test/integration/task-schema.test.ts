@@ -148,6 +148,33 @@ describe('the tasks schema', () => {
     expect(problem.errors).toHaveLength(2)
   })
 
+  it('lists at most 100 errors, counting the rest, for a task with 80 000 unknown members', async () => {
+    const unknown = Object.fromEntries(Array.from({ length: 80_000 }, (_, index) => [`m${index}`, 0]))
+    const refused = await putTask('t1', { ...VALID, ...unknown })
+
+    expect(refused.status).toBe(422)
+    const text = await refused.text()
+    // One error per member would be megabytes; a hundred are a few kilobytes.
+    expect(text.length).toBeLessThan(16_384)
+    const problem = JSON.parse(text) as {
+      detail: string
+      errors: { pointer: string }[]
+      omittedErrors: number
+    }
+    expect(problem.errors).toHaveLength(100)
+    expect(problem.errors[0]).toEqual({ pointer: '/m0', detail: expect.any(String) })
+    expect(problem.omittedErrors).toBe(79_900)
+    expect(problem.detail).toContain('80000 problems')
+    expect((await getTask('t1')).status).toBe(404)
+  })
+
+  it('lists all of 100 errors, with nothing omitted', async () => {
+    const unknown = Object.fromEntries(Array.from({ length: 100 }, (_, index) => [`m${index}`, 0]))
+    const problem = (await (await putTask('t1', { ...VALID, ...unknown })).json()) as Record<string, unknown>
+    expect(problem.errors).toHaveLength(100)
+    expect(problem).not.toHaveProperty('omittedErrors')
+  })
+
   it('leaves the stored task byte-identical, with the same ETag, when a replacement is refused', async () => {
     expect((await putTask('t1', VALID)).status).toBe(201)
     const before = await snapshot('t1')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findDuplicateMemberName, parseJsonBody } from '../../src/http/json-body.ts'
+import { findDuplicateMemberName, findUnderflowingNumber, parseJsonBody } from '../../src/http/json-body.ts'
 import { HttpError } from '../../src/http/problem.ts'
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -71,6 +71,33 @@ describe('parseJsonBody', () => {
     ['only a byte order mark', Uint8Array.of(0xef, 0xbb, 0xbf)],
   ])('answers 400 to %s', (_label, bytes) => {
     expect(httpErrorOf(bytes).status).toBe(400)
+  })
+})
+
+describe('numbers too small for a double', () => {
+  it.each([
+    { label: 'a negative exponent past the smallest subnormal', text: '{"n":1e-400}', want: '1e-400' },
+    { label: 'the same in an array', text: '[0, -2.5E-999]', want: '-2.5E-999' },
+    { label: 'half the smallest subnormal', text: '[2e-324]', want: '2e-324' },
+    {
+      label: 'a fraction of 400 digits',
+      text: `[0.${'0'.repeat(399)}1]`,
+      want: expect.stringMatching(/\.\.\.$/),
+    },
+  ])('refuses $label with 422, naming it', ({ text, want }) => {
+    const error = httpErrorOf(utf8(text))
+    expect(error.status).toBe(422)
+    expect(findUnderflowingNumber(text)).toEqual(want)
+  })
+
+  it.each([
+    { label: 'the smallest subnormal', text: '[5e-324]', want: [5e-324] },
+    { label: 'zero with a large negative exponent', text: '[0e-400, -0.0E-9]', want: [0, -0] },
+    { label: 'a small normal number', text: '{"n":1.5e-300}', want: { n: 1.5e-300 } },
+    { label: 'zeros after the point', text: `[0.${'0'.repeat(400)}]`, want: [0] },
+    { label: 'an exponent in a string', text: '{"s":"1e-400"}', want: { s: '1e-400' } },
+  ])('accepts $label', ({ text, want }) => {
+    expect(parseJsonBody(utf8(text))).toEqual(want)
   })
 })
 

@@ -13,7 +13,16 @@ describe('oneWinnerAtMost', () => {
   it.each([
     { why: 'no precondition', conditions: NONE, want: false },
     { why: 'If-Match with a tag', conditions: { ...NONE, ifMatch: '"a"' }, want: true },
-    { why: 'If-Match with a list of tags', conditions: { ...NONE, ifMatch: '"a", W/"b"' }, want: true },
+    {
+      why: 'If-Match with two tags, which alternating bodies can each match',
+      conditions: { ...NONE, ifMatch: '"a", W/"b"' },
+      want: false,
+    },
+    {
+      why: 'If-Match with one tag twice, weak and strong',
+      conditions: { ...NONE, ifMatch: '"a", W/"a"' },
+      want: true,
+    },
     {
       why: 'If-Match: *, which every write to an existing document passes',
       conditions: { ...NONE, ifMatch: '*' },
