@@ -5,8 +5,11 @@
 import type { WritePolicy } from './documents/document-writes.ts'
 import type { Env } from './env.ts'
 
-/** DEFAULT_MAX_BODY_BYTES is 1 MiB, well under KV's value limit. */
-export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+/**
+ * DEFAULT_MAX_BODY_BYTES is 256 KiB: far above the documents of a JSON API (1-10 KB), and small enough that a
+ * page of 100 documents at this size is 25 MiB, what one KV bulk read may return, so a page is one read.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 262_144
 
 /** KV_VALUE_LIMIT_BYTES is the largest value KV stores (25 MiB); no body limit may exceed it. */
 export const KV_VALUE_LIMIT_BYTES = 25 * 1_048_576

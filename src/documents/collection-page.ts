@@ -197,8 +197,13 @@ export function pageByteLength(members: readonly ListedDocument[], next: string 
   return length
 }
 
-// The UTF-8 length of a string without encoding it: a 304 of a page asks it once per member.
-function utf8Length(text: string): number {
+/**
+ * utf8Length returns the length in bytes of a string's UTF-8 encoding without encoding it: a 304 of a page
+ * asks it once per member.
+ *
+ * @example utf8Length('caf\u00e9') // 5
+ */
+export function utf8Length(text: string): number {
   let length = text.length
   for (let index = 0; index < text.length; index++) {
     const unit = text.charCodeAt(index)

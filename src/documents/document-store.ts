@@ -19,6 +19,22 @@ export interface ListOptions {
   readonly cursor: string | null
 }
 
+/**
+ * LoadOptions bound what one load may read: it stops once it has read `budget` bytes, and plans its reads so
+ * that they would stay within the store's limits even if every document were `largestDocument` bytes (a
+ * listing's sizes may be older than the bytes read).
+ */
+export interface LoadOptions {
+  readonly budget: number
+  readonly largestDocument: number
+}
+
+/** Loaded is what a load read, in listing order; `complete` is false when it stopped at its budget. */
+export interface Loaded {
+  readonly documents: readonly LoadedDocument[]
+  readonly complete: boolean
+}
+
 /** DocumentStore is the read side's storage. Every method throws StorageUnavailableError when it fails. */
 export interface DocumentStore {
   /** get opens a document: validators at once, bytes as an unread stream; null when it does not exist. */
@@ -29,6 +45,9 @@ export interface DocumentStore {
   delete(target: DocumentTarget): Promise<void>
   /** list returns a run of a resource's documents in id order, reading no document's bytes. */
   list(resource: string, options: ListOptions): Promise<Listing>
-  /** load reads the bytes of listed documents, in their order; one deleted meanwhile is left out. */
-  load(resource: string, documents: readonly ListedDocument[]): Promise<LoadedDocument[]>
+  /**
+   * load reads the bytes of listed documents, in their order, until it has read `options.budget` bytes; one
+   * deleted meanwhile is left out.
+   */
+  load(resource: string, documents: readonly ListedDocument[], options: LoadOptions): Promise<Loaded>
 }

@@ -52,6 +52,8 @@ export interface LoadedDocument {
   readonly etag: string
   /** The stored canonical bytes, as text: a page is assembled as one string, which the runtime encodes once. */
   readonly json: string
+  /** The length of those bytes, as stored beside them (not as listed, which may be older). */
+  readonly size: number
 }
 
 /**

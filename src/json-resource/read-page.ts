@@ -9,6 +9,8 @@ import { readConfig } from '../config.ts'
 import {
   countWithinBudget,
   nextPageUrl,
+  PAGE_BYTE_BUDGET,
+  type PageQuery,
   pageByteLength,
   pageETag,
   pageJson,
@@ -33,9 +35,10 @@ export async function readPage(c: Context<AppEnv>, resource: string): Promise<Re
   })
   if (!query.ok) throw new HttpError(400, query.detail)
   const store = storeOf(c)
+  const { maxBodyBytes } = readConfig(c.env)
   let listing = await store.list(resource, query)
   // Too many bytes for one page: list again, only as many as fit, so that the cursor continues from there.
-  const fitting = countWithinBudget(listing.documents, readConfig(c.env).maxBodyBytes)
+  const fitting = countWithinBudget(listing.documents, maxBodyBytes)
   if (fitting < listing.documents.length)
     listing = await store.list(resource, { limit: fitting, cursor: query.cursor })
   const listed = listing.documents
@@ -48,13 +51,49 @@ export async function readPage(c: Context<AppEnv>, resource: string): Promise<Re
   return answerConditionalRead(c.req.raw, {
     validators,
     load: async () => {
-      const members = await store.load(resource, listed)
+      const page = await loadPage(c, resource, query, listed, next, maxBodyBytes)
       // KV may have moved on between the list and the read: then the tag is that of what was read.
-      const current = sameMembers(members, listed) ? validators : { etag: await pageETag(members, next) }
-      return { validators: current, body: pageJson(members, next) }
+      const same = page.next === next && sameMembers(page.members, listed)
+      const current = same ? validators : { etag: await pageETag(page.members, page.next) }
+      return { validators: current, body: pageJson(page.members, page.next) }
     },
     ...(next === null ? {} : { headers: { Link: `<${next}>; rel="next"` } }),
   })
+}
+
+/**
+ * loadPage reads the listed members, within PAGE_BYTE_BUDGET counted on the bytes read: a listing's sizes may
+ * be older than the values (documents that grew since), so when the values are over budget the page ends
+ * earlier than listed, and a second, shorter listing gives the cursor that continues after its last member.
+ */
+async function loadPage(
+  c: Context<AppEnv>,
+  resource: string,
+  query: PageQuery,
+  listed: readonly ListedDocument[],
+  next: string | null,
+  maxBodyBytes: number,
+): Promise<{ members: readonly LoadedDocument[]; next: string | null }> {
+  const store = storeOf(c)
+  // No document is stored larger than the body limit, unless the listing knows it to be.
+  const largestDocument = listed.reduce((largest, { size }) => Math.max(largest, size ?? 0), maxBodyBytes)
+  const loaded = await store.load(resource, listed, { budget: PAGE_BYTE_BUDGET, largestDocument })
+  const fitting = countWithinBudget(loaded.documents, maxBodyBytes)
+  if (loaded.complete && fitting === loaded.documents.length) return { members: loaded.documents, next }
+
+  const kept = loaded.documents.slice(0, fitting)
+  const last = kept.at(-1)
+  const shorter = await store.list(resource, {
+    limit: Math.max(1, listed.findIndex(({ id }) => id === last?.id) + 1),
+    cursor: query.cursor,
+  })
+  // Only members the shorter listing also names: the cursor continues after its last one.
+  const named = new Set(shorter.documents.map(({ id }) => id))
+  return {
+    members: kept.filter(({ id }) => named.has(id)),
+    next:
+      shorter.cursor === null ? null : await nextPageUrl(c.req.path, resource, query.limit, shorter.cursor),
+  }
 }
 
 function sameMembers(loaded: readonly LoadedDocument[], listed: readonly ListedDocument[]): boolean {

@@ -9,10 +9,9 @@ import type {
   DocumentValidators,
   ListedDocument,
   Listing,
-  LoadedDocument,
   StoredDocument,
 } from '../documents/document.ts'
-import type { DocumentStore, ListOptions } from '../documents/document-store.ts'
+import type { DocumentStore, ListOptions, Loaded, LoadOptions } from '../documents/document-store.ts'
 import type { RequestTrace } from './request-trace.ts'
 
 /**
@@ -46,7 +45,7 @@ export class TimedDocumentStore implements DocumentStore {
     return this.#trace.measure('kv', () => this.#store.list(resource, options))
   }
 
-  load(resource: string, documents: readonly ListedDocument[]): Promise<LoadedDocument[]> {
-    return this.#trace.measure('kv', () => this.#store.load(resource, documents))
+  load(resource: string, documents: readonly ListedDocument[], options: LoadOptions): Promise<Loaded> {
+    return this.#trace.measure('kv', () => this.#store.load(resource, documents, options))
   }
 }

@@ -7,6 +7,7 @@
  * very bytes it serves, and a listing returns every document's tag without reading any value.
  */
 
+import { utf8Length } from '../documents/collection-page.ts'
 import type {
   DocumentContent,
   DocumentTarget,
@@ -17,13 +18,18 @@ import type {
   StoredDocument,
 } from '../documents/document.ts'
 import { StorageUnavailableError } from '../documents/document.ts'
-import type { DocumentStore, ListOptions } from '../documents/document-store.ts'
+import type { DocumentStore, ListOptions, Loaded, LoadOptions } from '../documents/document-store.ts'
 import { type DocumentMetadata, documentKey, resourcePrefix } from './keys.ts'
 
 /** BULK_READ_KEYS is the most keys one KV bulk read may name. */
-const BULK_READ_KEYS = 100
-/** BULK_READ_BYTES bounds the values of one bulk read, well under KV's 25 MiB per read. */
-const BULK_READ_BYTES = 16 * 1_048_576
+export const BULK_READ_KEYS = 100
+/** BULK_READ_BYTES is the most one KV bulk read may return (25 MiB). */
+export const BULK_READ_BYTES = 25 * 1_048_576
+/**
+ * IN_FLIGHT_BYTES bounds the bytes of the bulk reads made at once, at their worst: two full reads, so that a
+ * page's values fit in a Worker's 128 MB with room to assemble the page.
+ */
+export const IN_FLIGHT_BYTES = 2 * BULK_READ_BYTES
 
 function isDocumentMetadata(metadata: unknown): metadata is DocumentMetadata {
   if (typeof metadata !== 'object' || metadata === null) return false
@@ -44,25 +50,29 @@ async function attempt<T>(operation: string, run: () => Promise<T>): Promise<T> 
 }
 
 /**
- * bulkReads splits listed documents into KV bulk reads, each within BULK_READ_KEYS and, by the sizes the
- * listing gave, BULK_READ_BYTES. A document of unknown size is read on its own.
+ * planReads splits `count` listed documents into waves of KV bulk reads, as counts of keys. The plan assumes
+ * every document is `largestDocument` bytes, whatever the listing said (the listing may be older than the
+ * values read): no bulk read can then return more than BULK_READ_BYTES, nor a wave more than IN_FLIGHT_BYTES.
+ * At 256 KiB per document (the default body limit) a page of 100 is one read.
+ *
+ * @example planReads(100, 262_144) // [[100]]
+ * @example planReads(100, 1_048_576) // [[25, 25], [25, 25]]
  */
-function bulkReads(documents: readonly ListedDocument[]): ListedDocument[][] {
-  const reads: ListedDocument[][] = []
-  let current: ListedDocument[] = []
-  let bytes = 0
-  for (const document of documents) {
-    const size = document.size ?? BULK_READ_BYTES
-    if (current.length === BULK_READ_KEYS || (current.length > 0 && bytes + size > BULK_READ_BYTES)) {
-      reads.push(current)
-      current = []
-      bytes = 0
+export function planReads(count: number, largestDocument: number): number[][] {
+  const largest = Math.max(largestDocument, 1)
+  const perRead = Math.max(1, Math.min(BULK_READ_KEYS, Math.floor(BULK_READ_BYTES / largest)))
+  const perWave = Math.max(1, Math.floor(IN_FLIGHT_BYTES / (perRead * largest)))
+  const waves: number[][] = []
+  let wave: number[] = []
+  for (let planned = 0; planned < count; planned += perRead) {
+    if (wave.length === perWave) {
+      waves.push(wave)
+      wave = []
     }
-    current.push(document)
-    bytes += size
+    wave.push(Math.min(perRead, count - planned))
   }
-  if (current.length > 0) reads.push(current)
-  return reads
+  if (wave.length > 0) waves.push(wave)
+  return waves
 }
 
 /**
@@ -121,28 +131,46 @@ export class KvDocumentStore implements DocumentStore {
     return { documents, cursor: listed.list_complete ? null : listed.cursor }
   }
 
-  async load(resource: string, documents: readonly ListedDocument[]): Promise<LoadedDocument[]> {
-    const batches = bulkReads(documents).map((batch) =>
-      batch.map(({ id }) => ({ id, key: documentKey(resource, id) })),
-    )
-    const reads = await Promise.all(
-      batches.map((batch) =>
-        attempt('bulk get', () =>
-          this.#kv.getWithMetadata<DocumentMetadata>(
-            batch.map(({ key }) => key),
-            'text',
+  async load(
+    resource: string,
+    documents: readonly ListedDocument[],
+    { budget, largestDocument }: LoadOptions,
+  ): Promise<Loaded> {
+    const loaded: LoadedDocument[] = []
+    let bytes = 0
+    let next = 0
+    for (const wave of planReads(documents.length, largestDocument)) {
+      // What was read already may be all the page can hold: the rest is not read at all.
+      if (bytes >= budget) return { documents: loaded, complete: false }
+      const reads = wave.map((keys) => {
+        const batch = documents
+          .slice(next, next + keys)
+          .map(({ id }) => ({ id, key: documentKey(resource, id) }))
+        next += keys
+        return batch
+      })
+      const answers = await Promise.all(
+        reads.map((batch) =>
+          attempt('bulk get', () =>
+            this.#kv.getWithMetadata<DocumentMetadata>(
+              batch.map(({ key }) => key),
+              'text',
+            ),
           ),
         ),
-      ),
-    )
-    // The tag comes with the bytes read, not from the listing, so the two always match. Each answer is looked
-    // up with the very key string it was asked by: a key built again would be hashed again.
-    return batches.flatMap((batch, index) =>
-      batch.flatMap(({ id, key }) => {
-        const found = reads[index]?.get(key)
-        if (typeof found?.value !== 'string' || !isDocumentMetadata(found.metadata)) return []
-        return [{ id, etag: found.metadata.etag, json: found.value }]
-      }),
-    )
+      )
+      // The tag and size come with the bytes read, not from the listing, so they always describe them. Each
+      // answer is looked up with the very key string it was asked by: a key built again would be hashed again.
+      reads.forEach((batch, index) => {
+        for (const { id, key } of batch) {
+          const found = answers[index]?.get(key)
+          if (typeof found?.value !== 'string' || !isDocumentMetadata(found.metadata)) continue
+          const size = sizeOf(found.metadata) ?? utf8Length(found.value)
+          loaded.push({ id, etag: found.metadata.etag, json: found.value, size })
+          bytes += size
+        }
+      })
+    }
+    return { documents: loaded, complete: true }
   }
 }

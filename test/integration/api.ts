@@ -47,6 +47,18 @@ export function put(id: string, body: unknown, headers: Record<string, string> =
   })
 }
 
+/** LARGE_BODY_BYTES is a body limit above the default (256 KiB), for tests of documents of up to 2 MB. */
+export const LARGE_BODY_BYTES = 2_000_000
+
+/** putWithLimit stores an item as put does, with MAX_BODY_BYTES raised to LARGE_BODY_BYTES. */
+export function putWithLimit(id: string, body: string): Promise<Response> {
+  return fetchWith({ MAX_BODY_BYTES: String(LARGE_BODY_BYTES) }, itemUrl(id), {
+    method: 'PUT',
+    headers: { ...AUTH, ...JSON_TYPE },
+    body,
+  })
+}
+
 export function get(id: string, headers: Record<string, string> = {}): Promise<Response> {
   return request(itemUrl(id), { headers })
 }
@@ -103,6 +115,8 @@ export interface KvCalls {
   operations: string[]
   /** Bytes the worker pulled from value streams it was given. */
   streamedBytes: number
+  /** How many keys each bulk read named, in order. */
+  bulkKeys: number[]
 }
 
 /**
@@ -110,7 +124,7 @@ export interface KvCalls {
  * worker actually read from streams.
  */
 export function observedKv(kv: KVNamespace): { kv: KVNamespace; calls: KvCalls } {
-  const calls: KvCalls = { operations: [], streamedBytes: 0 }
+  const calls: KvCalls = { operations: [], streamedBytes: 0, bulkKeys: [] }
   const wrapped = new Proxy(kv, {
     get(target, property, receiver) {
       const original = Reflect.get(target, property, receiver)
@@ -119,6 +133,7 @@ export function observedKv(kv: KVNamespace): { kv: KVNamespace; calls: KvCalls }
         const options = args[1]
         const type = typeof options === 'string' ? options : (options as { type?: string } | undefined)?.type
         calls.operations.push(`${String(property)}${type ? `:${type}` : ''}`)
+        if (Array.isArray(args[0])) calls.bulkKeys.push(args[0].length)
         const result = await original.apply(target, args)
         if (property === 'getWithMetadata' && result?.value instanceof ReadableStream) {
           return { ...result, value: countingStream(result.value, calls) }

@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { PAGE_BYTE_BUDGET } from '../../src/documents/collection-page.ts'
 import type { Env } from '../../src/env.ts'
 import { canonicalJson } from '../../src/http/canonical-json.ts'
+import type { DocumentMetadata } from '../../src/store/keys.ts'
 import {
   AUTH,
   COLLECTION_URL,
@@ -9,6 +11,7 @@ import {
   etagOf,
   fetchWith,
   itemUrl,
+  LARGE_BODY_BYTES,
   ORIGIN,
   observedKv,
   put,
@@ -257,6 +260,109 @@ describe('pagination', () => {
 
     const { pages } = await walk(COLLECTION_URL)
     expect(pages.flatMap((each) => each.items.map((item) => item.id))).toHaveLength(26)
+  }, 60_000)
+})
+
+/**
+ * listingRewritten wraps the local KV so that its listings say something other than the values (as a listing
+ * cached at an edge may, while the values moved on): `rewrite` changes each listed key.
+ */
+function listingRewritten(
+  rewrite: (key: KVNamespaceListKey<DocumentMetadata>) => KVNamespaceListKey<DocumentMetadata>[],
+): KVNamespace {
+  const kv = (env as Env).DOCUMENTS
+  return new Proxy(kv, {
+    get(target, property) {
+      const value = Reflect.get(target, property)
+      if (property !== 'list') return typeof value === 'function' ? value.bind(target) : value
+      return async (options: KVNamespaceListOptions) => {
+        const listed = await target.list<DocumentMetadata>(options)
+        return { ...listed, keys: listed.keys.flatMap(rewrite) }
+      }
+    },
+  })
+}
+
+/** pageBytesOf returns a page response's body, with its length in bytes. */
+async function pageBytesOf(response: Response): Promise<{ page: Page; length: number; text: string }> {
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  const text = new TextDecoder().decode(bytes)
+  return { page: JSON.parse(text) as Page, length: bytes.byteLength, text }
+}
+
+describe('a page read while KV moves on', () => {
+  it('is tagged with the tags of the documents it read, not with those of an older listing', async () => {
+    await seed('items', 3)
+    const stale = listingRewritten((key) =>
+      key.name === 'items:doc00001'
+        ? [{ ...key, metadata: { ...(key.metadata as DocumentMetadata), etag: '"older"' } }]
+        : [key],
+    )
+
+    const response = await fetchWith({ DOCUMENTS: stale }, COLLECTION_URL)
+    const { page, text } = await pageBytesOf(response)
+
+    // The same ids as listed, but one member's bytes are not those the listing's tag names.
+    expect(page.items.map((item) => item.id)).toEqual(['doc00000', 'doc00001', 'doc00002'])
+    const members = await Promise.all(
+      page.items.map(
+        async (item): Promise<[string, string]> => [
+          item.id,
+          await sha256Tag(new TextEncoder().encode(canonicalJson(item.value))),
+        ],
+      ),
+    )
+    expect(etagOf(response)).toBe(await pageTag(members, null))
+    expect(etagOf(response)).not.toBe(
+      await pageTag(
+        members.map(([id, tag]) => [id, id === 'doc00001' ? '"older"' : tag]),
+        null,
+      ),
+    )
+    // And it is the tag an unchanged listing gives the same bytes.
+    expect(etagOf(await collection())).toBe(etagOf(response))
+    expect(text).toBe(await (await collection()).text())
+  })
+
+  it('leaves out a member deleted between the listing and the read, and is tagged for what it serves', async () => {
+    await seed('items', 2)
+    const withGhost = listingRewritten((key) =>
+      key.name === 'items:doc00000' ? [key, { ...key, name: 'items:doc00000-gone' }] : [key],
+    )
+
+    const response = await fetchWith({ DOCUMENTS: withGhost }, COLLECTION_URL)
+    const { page } = await pageBytesOf(response)
+
+    expect(page.items.map((item) => item.id)).toEqual(['doc00000', 'doc00001'])
+    expect(etagOf(response)).toBe(etagOf(await collection()))
+  })
+
+  it('stays within its byte budget, counted on the bytes read, when the listing says the documents are small', async () => {
+    // Twenty documents of 1 MiB, listed as 100 bytes each (as before they grew): by the listing all fit.
+    const filler = 'x'.repeat(1_048_576 - 16)
+    await seed('items', 20, (index) => ({ i: index, s: filler }))
+    const small = listingRewritten((key) => [
+      { ...key, metadata: { ...(key.metadata as DocumentMetadata), size: 100 } },
+    ])
+    const { kv, calls } = observedKv(small)
+    const settings = { DOCUMENTS: kv, MAX_BODY_BYTES: String(LARGE_BODY_BYTES) }
+
+    const seen: string[] = []
+    let url: string | null = COLLECTION_URL
+    while (url !== null) {
+      const response = await fetchWith(settings, url)
+      expect(response.status).toBe(200)
+      const { page, length } = await pageBytesOf(response)
+      expect(length).toBeLessThanOrEqual(PAGE_BYTE_BUDGET + 1_024)
+      expect(page.items.length).toBeGreaterThan(0)
+      seen.push(...page.items.map((item) => item.id))
+      url = page.next === undefined ? null : `${ORIGIN}${page.next}`
+    }
+
+    // Every document once, in order, over pages of 8 MiB at most.
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, index) => `doc${String(index).padStart(5, '0')}`))
+    // No bulk read could have returned more than KV's 25 MiB, had every document been as large as allowed.
+    for (const keys of calls.bulkKeys) expect(keys * LARGE_BODY_BYTES).toBeLessThanOrEqual(25 * 1_048_576)
   }, 60_000)
 })
 

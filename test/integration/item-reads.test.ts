@@ -1,7 +1,18 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Env } from '../../src/env.ts'
-import { clearStore, etagOf, fetchWith, get, itemUrl, observedKv, put, request, sha256Tag } from './api.ts'
+import {
+  clearStore,
+  etagOf,
+  fetchWith,
+  get,
+  itemUrl,
+  observedKv,
+  put,
+  putWithLimit,
+  request,
+  sha256Tag,
+} from './api.ts'
 
 beforeEach(clearStore)
 
@@ -188,7 +199,7 @@ describe('reads of a 1 MB item, validators first', () => {
 
   /** storeBig stores the 1 MB item and returns its validators and size, as a 200 serves them. */
   async function storeBig(): Promise<StoredItem> {
-    const created = await put('big', big)
+    const created = await putWithLimit('big', JSON.stringify(big))
     const size = (await created.arrayBuffer()).byteLength
     return { etag: etagOf(created), lastModified: created.headers.get('Last-Modified') ?? '', size }
   }

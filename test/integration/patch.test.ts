@@ -26,6 +26,29 @@ const MERGE_PATCH = 'application/merge-patch+json'
 /** A well-formed strong tag that no document here has. */
 const OTHER_TAG = '"not-the-current-tag"'
 
+/**
+ * expectApplied checks that a PATCH answered 200 with the patched document and validators of its own: an ETag
+ * that is the hash of the new bytes, a Last-Modified later than the one before, and that a GET afterwards
+ * serves exactly that. It returns the answer's body.
+ */
+async function expectApplied(
+  patched: Response,
+  url: string,
+  before: Awaited<ReturnType<typeof snapshot>>,
+  document: unknown,
+): Promise<string> {
+  expect(patched.status).toBe(200)
+  const body = await patched.text()
+  expect(JSON.parse(body)).toEqual(document)
+  const etag = etagOf(patched)
+  expect(etag).toBe(await sha256Tag(new TextEncoder().encode(body)))
+  expect(etag).not.toBe(before.etag)
+  const lastModified = patched.headers.get('Last-Modified')
+  expect(Date.parse(lastModified ?? '')).toBeGreaterThan(Date.parse(before.lastModified ?? ''))
+  expect(await snapshot(url)).toEqual({ status: 200, body, etag, lastModified })
+  return body
+}
+
 /** pointersOf returns the JSON Pointers a 422 problem's `errors` names, as a set. */
 function pointersOf(problem: Record<string, unknown>): Set<string> {
   const errors = (problem.errors ?? []) as { pointer: string }[]
@@ -103,14 +126,20 @@ describe.each([
   })
 
   describe('preconditions', () => {
-    it('applies the patch when If-Match carries the current tag', async () => {
+    it('applies the patch when If-Match carries the current tag, and stores it with new validators', async () => {
       const etag = etagOf(await putDocument('doc', document))
-      expect((await patch(url('doc'), change, { 'If-Match': etag })).status).toBe(200)
+      const before = await snapshot(url('doc'))
+
+      const patched = await patch(url('doc'), change, { 'If-Match': etag })
+      await expectApplied(patched, url('doc'), before, { ...document, ...change })
     })
 
-    it('applies the patch to an existing document when If-Match is *', async () => {
+    it('applies the patch to an existing document when If-Match is *, and stores it with new validators', async () => {
       await putDocument('doc', document)
-      expect((await patch(url('doc'), change, { 'If-Match': '*' })).status).toBe(200)
+      const before = await snapshot(url('doc'))
+
+      const patched = await patch(url('doc'), change, { 'If-Match': '*' })
+      await expectApplied(patched, url('doc'), before, { ...document, ...change })
     })
 
     it('answers 412 to a stale If-Match and changes nothing', async () => {
@@ -147,7 +176,8 @@ describe.each([
       expect(await snapshot(url('doc'))).toEqual(before)
 
       // With the current tag: applied.
-      expect((await fetchWith(required, url('doc'), init({ 'If-Match': etag }))).status).toBe(200)
+      const patched = await fetchWith(required, url('doc'), init({ 'If-Match': etag }))
+      await expectApplied(patched, url('doc'), before, { ...document, ...change })
     })
 
     it.each([
@@ -311,9 +341,15 @@ describe('PATCH /api/tasks/:id and the tasks schema', () => {
 
   it('removes an optional member patched to null', async () => {
     await putTask('t1', TASK)
+    const before = await snapshot(taskUrl('t1'))
+
     const patched = await patch(taskUrl('t1'), { due: null, tags: ['home'] })
-    expect(patched.status).toBe(200)
-    expect(await patched.text()).toBe('{"done":false,"tags":["home"],"title":"Buy milk"}')
+    const body = await expectApplied(patched, taskUrl('t1'), before, {
+      done: false,
+      tags: ['home'],
+      title: 'Buy milk',
+    })
+    expect(body).toBe('{"done":false,"tags":["home"],"title":"Buy milk"}')
   })
 })
 

@@ -36,6 +36,7 @@ const loaded = (id: string, json: string): LoadedDocument => ({
   id,
   etag: `"${id}-tag"`,
   json,
+  size: new TextEncoder().encode(json).byteLength,
 })
 
 describe('readPageQuery', () => {
@@ -437,11 +438,10 @@ describe('pageByteLength', () => {
     })
     fc.assert(
       fc.property(fc.array(member, { maxLength: 6 }), fc.option(fc.webUrl()), (members, next) => {
-        const loaded = members.map(({ id, value }) => ({
-          id,
-          etag: '"t"',
-          json: canonicalJson(value),
-        }))
+        const loaded = members.map(({ id, value }) => {
+          const json = canonicalJson(value)
+          return { id, etag: '"t"', json, size: encoder.encode(json).byteLength }
+        })
         const listed = loaded.map(({ id, etag, json }) => ({
           id,
           etag,

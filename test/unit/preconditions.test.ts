@@ -196,6 +196,22 @@ describe('evaluatePreconditions', () => {
     ])('%s (%s)', (_label, method, fields, current, options, expected) => {
       expect(evaluatePreconditions(method, headers(fields), current, options)).toEqual(expected)
     })
+
+    // Section 13.1.1's strong comparison is the default, whether the options are left out or given without
+    // weakIfMatch; the rows above always pass options, so the default parameter is tested here.
+    it.each<{ given: string; options: PreconditionOptions | undefined; want: PreconditionOutcome }>([
+      { given: 'no options', options: undefined, want: failed('If-Match') },
+      { given: 'options without weakIfMatch', options: {}, want: failed('If-Match') },
+      { given: 'weakIfMatch: false', options: { weakIfMatch: false }, want: failed('If-Match') },
+      { given: 'weakIfMatch: true', options: { weakIfMatch: true }, want: PROCEED },
+    ])('decides W/"abc" against the current "abc" as $want.action with $given', ({ options, want }) => {
+      const fields = headers({ ifMatch: 'W/"abc"' })
+      const outcome =
+        options === undefined
+          ? evaluatePreconditions('PUT', fields, CURRENT)
+          : evaluatePreconditions('PUT', fields, CURRENT, options)
+      expect(outcome).toEqual(want)
+    })
   })
 
   // RFC 9110 section 13.2.2 step 2.

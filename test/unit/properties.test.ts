@@ -13,6 +13,7 @@ import { isJsonContentType } from '../../src/http/media-type.ts'
 import {
   type ConditionalHeaders,
   evaluatePreconditions,
+  type PreconditionOptions,
   type PreconditionOutcome,
   type Validators,
 } from '../../src/http/preconditions.ts'
@@ -526,20 +527,70 @@ describe('evaluatePreconditions', () => {
     'precondition-failed If-Unmodified-Since',
     'precondition-failed If-None-Match',
   ]
+  // The options every way a caller can give them: left out and given without weakIfMatch (both the default),
+  // and weakIfMatch set either way.
+  const OPTIONS: Readonly<Record<string, PreconditionOptions | undefined>> = {
+    'left out': undefined,
+    '{}': {},
+    '{ weakIfMatch: false }': { weakIfMatch: false },
+    '{ weakIfMatch: true }': { weakIfMatch: true },
+  }
+  const optionsGiven = fc.constantFrom(...Object.keys(OPTIONS))
 
-  it('decides as an independent model of RFC 9110 section 13.2.2 does, whatever the fields hold', () => {
+  /** evaluate calls evaluatePreconditions with the options named, leaving the argument out for 'left out'. */
+  function evaluate(
+    method: string,
+    fields: ConditionalHeaders,
+    validators: Validators | null,
+    given: string,
+  ) {
+    const options = OPTIONS[given]
+    return options === undefined
+      ? evaluatePreconditions(method, fields, validators)
+      : evaluatePreconditions(method, fields, validators, options)
+  }
+
+  /** model is modelPreconditions with the options named: section 13.1.1's strong comparison unless asked. */
+  function model(method: string, fields: ConditionalHeaders, validators: Validators | null, given: string) {
+    return modelPreconditions(method, fields, validators, OPTIONS[given]?.weakIfMatch === true)
+  }
+
+  /** turnsOnComparison reports whether strong and weak comparison of If-Match decide a request differently. */
+  function turnsOnComparison(method: string, fields: ConditionalHeaders, validators: Validators | null) {
+    const strong = modelPreconditions(method, fields, validators, false)
+    return JSON.stringify(strong) !== JSON.stringify(modelPreconditions(method, fields, validators, true))
+  }
+
+  it('decides as an independent model of RFC 9110 section 13.2.2 does, whatever the fields and options', () => {
     const outcomes = tally()
     const runs = 2_000
     fc.assert(
-      fc.property(anyMethod, headers, current, fc.boolean(), (method, fields, validators, weakIfMatch) => {
-        const outcome = evaluatePreconditions(method, fields, validators, { weakIfMatch })
-        expect(outcome).toEqual(modelPreconditions(method, fields, validators, weakIfMatch))
+      fc.property(anyMethod, headers, current, optionsGiven, (method, fields, validators, given) => {
+        const outcome = evaluate(method, fields, validators, given)
+        expect(outcome).toEqual(model(method, fields, validators, given))
         outcomes.add(outcome.action === 'proceed' ? outcome.action : `${outcome.action} ${outcome.field}`)
       }),
       { numRuns: runs },
     )
     // Every outcome, each decided by each of its fields, must have been reached often enough to be compared.
     for (const name of OUTCOMES) expect(outcomes.count(name), name).toBeGreaterThan(runs * 0.005)
+  })
+
+  it('compares If-Match strongly unless weakIfMatch is true, as the model does', () => {
+    const decided = tally()
+    const runs = 1_000
+    const withIfMatch = headers.chain((fields) =>
+      tagListOf(nearbyTag).map((ifMatch) => ({ ...fields, ifMatch })),
+    )
+    fc.assert(
+      fc.property(anyMethod, withIfMatch, current, optionsGiven, (method, fields, validators, given) => {
+        expect(evaluate(method, fields, validators, given)).toEqual(model(method, fields, validators, given))
+        if (turnsOnComparison(method, fields, validators)) decided.add(given)
+      }),
+      { numRuns: runs },
+    )
+    // The comparison shows the default only if, under each form of the options, many requests turned on it.
+    for (const given of Object.keys(OPTIONS)) expect(decided.count(given), given).toBeGreaterThan(runs * 0.02)
   })
 
   it('proceeds whenever no precondition field is sent', () => {
@@ -553,12 +604,243 @@ describe('evaluatePreconditions', () => {
   })
 })
 
+/** compareUtf16 orders two strings by their UTF-16 code units, as RFC 8785 section 3.2.3 sorts member names. */
+function compareUtf16(left: string, right: string): number {
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const difference = left.charCodeAt(index) - right.charCodeAt(index)
+    if (difference !== 0) return difference
+  }
+  return left.length - right.length
+}
+
+/** compareCodePoints orders two strings by their code points, an order RFC 8785 does not use. */
+function compareCodePoints(left: string, right: string): number {
+  const [a, b] = [Array.from(left), Array.from(right)]
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    const difference = (a[index]?.codePointAt(0) ?? 0) - (b[index]?.codePointAt(0) ?? 0)
+    if (difference !== 0) return difference
+  }
+  return a.length - b.length
+}
+
+/** sameOrder reports whether a comparison puts the names in the order that UTF-16 code units do. */
+function sameOrder(names: readonly string[], compare: (left: string, right: string) => number): boolean {
+  return names.toSorted(compare).join('\u0000') === names.toSorted(compareUtf16).join('\u0000')
+}
+
+/** exactValue returns a positive finite double as the exact fraction numerator / denominator. */
+function exactValue(value: number): { numerator: bigint; denominator: bigint } {
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, value)
+  const bits = view.getBigUint64(0)
+  const biasedExponent = Number((bits >> 52n) & 0x7ffn)
+  const fraction = bits & ((1n << 52n) - 1n)
+  // A subnormal has no implicit leading 1, and the exponent of the smallest normal numbers.
+  const significand = biasedExponent === 0 ? fraction : fraction | (1n << 52n)
+  const exponent = Math.max(biasedExponent, 1) - 1075
+  return exponent >= 0
+    ? { numerator: significand << BigInt(exponent), denominator: 1n }
+    : { numerator: significand, denominator: 1n << BigInt(-exponent) }
+}
+
+// Enough powers of ten to lift the smallest double, 5e-324, above 1.
+const LIFT = 400
+
+/**
+ * shortestDecimal returns the decimal digits × 10^exponent that ECMA-262 Number::toString chooses for a
+ * positive finite value: the fewest digits that read back as the value and, of two such, the nearer to it, or
+ * the even one when both are as near. It works on the value's exact fraction, and uses the engine only to read
+ * a decimal back, never to write one.
+ */
+function shortestDecimal(value: number): { digits: bigint; exponent: number } {
+  const { numerator, denominator } = exactValue(value)
+  // n, with 10^(n-1) <= value < 10^n: floor(value × 10^LIFT) has n + LIFT digits.
+  const n = ((numerator * 10n ** BigInt(LIFT)) / denominator).toString().length - LIFT
+  for (let count = 1; ; count++) {
+    const q = n - count
+    const scale = 10n ** BigInt(Math.abs(q))
+    // The two decimals of `count` digits around the value: lower × 10^q <= value < (lower + 1) × 10^q.
+    const lower = q >= 0 ? numerator / (denominator * scale) : (numerator * scale) / denominator
+    const readBack = [lower, lower + 1n].filter((digits) => Number(`${digits}e${q}`) === value)
+    let digits = readBack[0]
+    if (digits === undefined) continue
+    if (readBack.length === 2) {
+      // Both read back: compare twice the value with twice the midpoint, (2 × lower + 1) × 10^q.
+      const twiceValue = 2n * numerator * (q < 0 ? scale : 1n)
+      const twiceMidpoint = (2n * lower + 1n) * denominator * (q >= 0 ? scale : 1n)
+      const lowerWins = twiceValue < twiceMidpoint || (twiceValue === twiceMidpoint && lower % 2n === 0n)
+      digits = lowerWins ? lower : lower + 1n
+    }
+    let exponent = q
+    for (; digits % 10n === 0n; digits /= 10n) exponent++
+    return { digits, exponent }
+  }
+}
+
+/**
+ * modelNumberToString is the test's own ECMA-262 Number::toString for a finite number, which RFC 8785 section
+ * 3.2.2.3 adopts: the shortest digits, laid out as an integer up to 21 digits, as a fraction down to 0.000001,
+ * and with an exponent beyond.
+ */
+function modelNumberToString(value: number): string {
+  if (value === 0) return '0'
+  if (value < 0) return `-${modelNumberToString(-value)}`
+  const { digits: decimal, exponent } = shortestDecimal(value)
+  const digits = decimal.toString()
+  const k = digits.length
+  const n = exponent + k
+  if (k <= n && n <= 21) return digits + '0'.repeat(n - k)
+  if (0 < n && n <= 21) return `${digits.slice(0, n)}.${digits.slice(n)}`
+  if (-6 < n && n <= 0) return `0.${'0'.repeat(-n)}${digits}`
+  const mantissa = k === 1 ? digits : `${digits.slice(0, 1)}.${digits.slice(1)}`
+  return `${mantissa}e${n - 1 > 0 ? '+' : '-'}${Math.abs(n - 1)}`
+}
+
+// The layouts of Number::toString, with integers of 17 to 21 digits apart: the last ones written without an
+// exponent, and the ones where a writer that prints integers in full goes wrong first.
+const NUMBER_LAYOUTS = [
+  'exponent +',
+  'exponent -',
+  'leading zeros',
+  'fraction',
+  'integer',
+  'integer of 17 to 21 digits',
+]
+
+/** numberLayout names which of NUMBER_LAYOUTS a canonical number uses. */
+function numberLayout(text: string): string {
+  if (/e\+/.test(text)) return 'exponent +'
+  if (/e-/.test(text)) return 'exponent -'
+  if (/^-?0\.0/.test(text)) return 'leading zeros'
+  if (/\./.test(text)) return 'fraction'
+  return /^-?\d{17,}$/.test(text) ? 'integer of 17 to 21 digits' : 'integer'
+}
+
+// RFC 8785 section 3.2.2.2: the short escapes JSON has, and \u00xx in lower case for other control characters.
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+}
+
+/** modelCanonicalJson is the test's own RFC 8785 serialisation of a JSON value built from plain data. */
+function modelCanonicalJson(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'number') return modelNumberToString(value)
+  if (typeof value === 'string') {
+    let escaped = ''
+    for (const character of value) {
+      const code = character.codePointAt(0) ?? 0
+      const control = code < 0x20 ? `\\u${code.toString(16).padStart(4, '0')}` : character
+      escaped += SHORT_ESCAPES[character] ?? control
+    }
+    return `"${escaped}"`
+  }
+  if (Array.isArray(value)) return `[${value.map(modelCanonicalJson).join(',')}]`
+  const record = value as Record<string, unknown>
+  const members = Object.keys(record)
+    .toSorted(compareUtf16)
+    .map((name) => `${modelCanonicalJson(name)}:${modelCanonicalJson(record[name])}`)
+  return `{${members.join(',')}}`
+}
+
+/** fromBits returns the double with these IEEE 754 bits. */
+function fromBits(bits: bigint): number {
+  const view = new DataView(new ArrayBuffer(8))
+  view.setBigUint64(0, bits)
+  return view.getFloat64(0)
+}
+
+// Member names whose orders disagree: by UTF-16 code unit (RFC 8785's order), '\u{1F600}' (U+D83D U+DE00)
+// sorts before '\uFFFF' and '\uE000', and after them by code point; 'B' sorts before 'a', and after it in a
+// locale's order; '10' sorts before '9', and JavaScript enumerates integer-like names in numeric order.
+const NAME_PIECES = ['a', 'B', 'é', '\uFFFF', '\uE000', '\u{1F600}', '\u{10000}', '10', '9', '_']
+const memberName = fc.oneof(
+  { arbitrary: fc.string({ unit: fc.constantFrom(...NAME_PIECES), minLength: 1, maxLength: 3 }), weight: 6 },
+  { arbitrary: fc.string({ unit: 'binary', maxLength: 4 }), weight: 2 },
+  { arbitrary: fc.constant('__proto__'), weight: 1 },
+)
+
+// Doubles from the whole range: any double; any bit pattern, subnormals included; numbers of a few digits at
+// any power of ten; and safe integers scaled by powers of ten from 1e-26 to 1e8, which fall often on both sides
+// of where Number::toString changes layout (1e21 and 1e-7).
+const anyDouble = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc
+    .bigInt({ min: 0n, max: 2n ** 64n - 1n })
+    .map(fromBits)
+    .filter(Number.isFinite),
+  fc
+    .tuple(fc.integer({ min: -999, max: 999 }), fc.integer({ min: -330, max: 305 }))
+    .map(([digits, exponent]) => Number(`${digits}e${exponent}`)),
+  fc
+    .tuple(fc.maxSafeInteger(), fc.integer({ min: -26, max: 8 }))
+    .map(([integer, exponent]) => integer * 10 ** exponent),
+)
+
+// JSON values of plain data, with such member names, such numbers and strings of any code point.
+const { jsonValue } = fc.letrec<{ jsonValue: unknown }>((tie) => ({
+  jsonValue: fc.oneof(
+    { maxDepth: 3, depthSize: 'small' },
+    fc.oneof(fc.constant(null), fc.boolean(), anyDouble, fc.string({ unit: 'binary', maxLength: 8 })),
+    fc.array(tie('jsonValue'), { maxLength: 4 }),
+    fc.dictionary(memberName, tie('jsonValue'), { maxKeys: 5 }),
+  ),
+}))
+
 describe('canonicalJson', () => {
-  const json = fc.jsonValue({ stringUnit: 'binary', maxDepth: 4 })
+  it('orders members by UTF-16 code units, as an independent model does, not by code point or locale', () => {
+    const orders = tally()
+    fc.assert(
+      fc.property(fc.dictionary(memberName, fc.nat(9), { minKeys: 3, maxKeys: 8 }), (value) => {
+        expect(canonicalJson(value)).toBe(modelCanonicalJson(value))
+        const names = Object.keys(value)
+        if (!sameOrder(names, compareCodePoints)) orders.add('code points differ')
+        if (!sameOrder(names, (left, right) => left.localeCompare(right))) orders.add('locale differs')
+        if (!sameOrder(names, () => 0)) orders.add('enumeration differs')
+      }),
+      RUNS,
+    )
+    // The comparison shows the order only if the generated names often sort differently by the wrong orders.
+    expect(orders.count('code points differ')).toBeGreaterThan(RUNS.numRuns * 0.25)
+    expect(orders.count('locale differs')).toBeGreaterThan(RUNS.numRuns * 0.4)
+    expect(orders.count('enumeration differs')).toBeGreaterThan(RUNS.numRuns * 0.75)
+  })
+
+  it('writes any finite number as an independent model of Number::toString does, and reads it back', () => {
+    const layouts = tally()
+    const runs = 2_000
+    fc.assert(
+      fc.property(anyDouble, (value) => {
+        const text = canonicalJson(value)
+        expect(text).toBe(modelNumberToString(value))
+        expect(text).toMatch(/^-?(0|[1-9]\d*)(\.\d+)?(e[+-]\d+)?$/)
+        expect(Number(text)).toBe(Object.is(value, -0) ? 0 : value)
+        layouts.add(numberLayout(text))
+      }),
+      { numRuns: runs },
+    )
+    // Every layout must have come up often enough to be compared.
+    for (const name of NUMBER_LAYOUTS) expect(layouts.count(name), name).toBeGreaterThan(runs * 0.01)
+  })
+
+  it('writes any JSON value as an independent model of RFC 8785 does', () => {
+    fc.assert(
+      fc.property(jsonValue, (value) => {
+        expect(canonicalJson(value)).toBe(modelCanonicalJson(value))
+      }),
+      RUNS,
+    )
+  })
 
   it('writes the same text whatever order the members were inserted in', () => {
     fc.assert(
-      fc.property(json, fc.integer(), (value, seed) => {
+      fc.property(jsonValue, fc.integer(), (value, seed) => {
         expect(canonicalJson(shuffleKeys(value, seededRandom(seed)))).toBe(canonicalJson(value))
       }),
       RUNS,
@@ -567,7 +849,7 @@ describe('canonicalJson', () => {
 
   it('is idempotent', () => {
     fc.assert(
-      fc.property(json, (value) => {
+      fc.property(jsonValue, (value) => {
         const text = canonicalJson(value)
         expect(canonicalJson(JSON.parse(text))).toBe(text)
       }),
@@ -577,19 +859,8 @@ describe('canonicalJson', () => {
 
   it('parses back to a value deep-equal to the original, with -0 read as 0', () => {
     fc.assert(
-      fc.property(json, (value) => {
+      fc.property(jsonValue, (value) => {
         expect(JSON.parse(canonicalJson(value))).toEqual(withoutNegativeZero(value))
-      }),
-      RUNS,
-    )
-  })
-
-  it('writes any finite number as text that reads back as the same number', () => {
-    fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
-        const text = canonicalJson(value)
-        expect(text).toMatch(/^-?(0|[1-9]\d*)(\.\d+)?(e[+-]\d+)?$/)
-        expect(Number(text)).toBe(Object.is(value, -0) ? 0 : value)
       }),
       RUNS,
     )
