@@ -38,7 +38,7 @@ const mainWorker :Workerd.Worker = (
     (name = "DOCUMENTS", kvNamespace = "kv-stub"),
     (name = "DOCUMENT_WRITER", durableObjectNamespace = "DocumentWriter"),
     (name = "API_TOKEN", text = "${TOKEN}"),
-    (name = "MAX_BODY_BYTES", text = "2000000"),
+    (name = "MAX_BODY_BYTES", text = "262144"),
     (name = "BENCH_KV", text = "memory"),
   ],
   durableObjectNamespaces = [ (className = "DocumentWriter", uniqueKey = "bench-document-writer", enableSql = true) ],
