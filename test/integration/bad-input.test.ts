@@ -1,6 +1,7 @@
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Env } from '../../src/env.ts'
+import worker from '../../src/index.ts'
 import {
   AUTH,
   COLLECTION_URL,
@@ -250,6 +251,34 @@ describe('routing', () => {
     await expectProblem(await request('https://edge-etag.test/nothing/here'), 404)
     await expectProblem(await request('https://edge-etag.test/api/items/a/b'), 404)
   })
+
+  // workerd serve hands the worker the request-target as sent, and `curl --path-as-is` sends `%2e` unchanged;
+  // a Request built here would normalise it away (as wrangler dev's proxy, browsers and the client do), so the
+  // raw URL is put on the request as workerd gives it.
+  it.each([{ segment: '%2e' }, { segment: '%2E%2e' }, { segment: '.%2e' }])(
+    'answers 400 to a PUT whose id is the dot segment $segment, storing nothing',
+    async ({ segment }) => {
+      const sent = new Request(itemUrl('placeholder'), {
+        method: 'PUT',
+        headers: { ...AUTH, ...JSON_TYPE },
+        body: '{"dot":true}',
+      })
+      const asWorkerdGivesIt = new Proxy(sent, {
+        get(target, property) {
+          if (property === 'url') return `https://edge-etag.test/api/items/${segment}`
+          const value = Reflect.get(target, property, target)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+      const context = createExecutionContext()
+      const response = await worker.fetch(asWorkerdGivesIt, env as Env, context)
+      await waitOnExecutionContext(context)
+
+      const problem = await expectProblem(response, 400)
+      expect(problem.detail).toContain('not "." or ".."')
+      expect((await (env as Env).DOCUMENTS.list()).keys).toEqual([])
+    },
+  )
 
   it('answers 400 to a PUT with a bad id, storing nothing', async () => {
     await expectProblem(await put('bad%20id', { a: 1 }), 400)
