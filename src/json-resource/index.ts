@@ -2,6 +2,7 @@
  * jsonResource: a JSON resource from a declaration. It returns a Hono sub-app serving
  *
  *   GET, HEAD             /           a page of the collection, in id order, with `next` and Link
+ *   POST                  /           a new document, its id (a UUIDv7) picked by the server
  *   GET, HEAD             /:id        the document: validator-first, so a 304 never reads its bytes
  *   PUT, PATCH, DELETE    /:id        conditional writes, committed atomically by the document's writer
  *
@@ -19,7 +20,13 @@ import { describedRoute } from '../openapi/route-descriptions.ts'
 import { targetOf } from './context.ts'
 import { readDocument } from './read-document.ts'
 import { readPage } from './read-page.ts'
-import { MERGE_PATCH_TYPE, patchDocument, removeDocument, replaceDocument } from './write-document.ts'
+import {
+  createDocument,
+  MERGE_PATCH_TYPE,
+  patchDocument,
+  removeDocument,
+  replaceDocument,
+} from './write-document.ts'
 
 /** JsonResourceDeclaration is what a forker writes to get a resource. */
 export interface JsonResourceDeclaration {
@@ -43,6 +50,11 @@ export function jsonResource({ name, schema }: JsonResourceDeclaration): Hono<Ap
     .get(
       '/',
       describedRoute({ resource: name, operation: 'page' }, (c) => readPage(c, name)),
+    )
+    .post(
+      '/',
+      requireBearerToken,
+      describedRoute({ resource: name, operation: 'create' }, (c) => createDocument(c, name, schema)),
     )
     .use('/:id', async (c, next) => {
       // Every method, OPTIONS and unsupported ones included, answers an invalid id with 400.

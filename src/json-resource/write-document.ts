@@ -11,11 +11,12 @@ import { readConfig } from '../config.ts'
 import { type DocumentTarget, StorageUnavailableError } from '../documents/document.ts'
 import { type ContentVerdict, prepareDocument } from '../documents/document-content.ts'
 import { isRefusal, type PatchVerdict, type WriteOutcome } from '../documents/document-writes.ts'
+import { uuidV7 } from '../documents/uuid-v7.ts'
 import type { AppEnv } from '../env.ts'
 import { CanonicalJsonError, canonicalJson } from '../http/canonical-json.ts'
 import { parseJsonBody } from '../http/json-body.ts'
 import { isMediaType } from '../http/media-type.ts'
-import { readConditionalHeaders } from '../http/preconditions.ts'
+import { type ConditionalHeaders, readConditionalHeaders } from '../http/preconditions.ts'
 import { HttpError } from '../http/problem.ts'
 import { readBodyWithLimit, rejectDeclaredOverLimit } from '../http/read-body.ts'
 import { traceOf } from '../observability/request-trace.ts'
@@ -48,6 +49,37 @@ export async function replaceDocument(
   })
   const conditions = readConditionalHeaders(c.req.raw.headers)
   return answerWrite(c, target, (writer) => writer.put(target, content, conditions, policy))
+}
+
+/** CREATE_ONLY are the preconditions of a create: the new id must name no document yet. */
+const CREATE_ONLY: ConditionalHeaders = {
+  ifMatch: null,
+  ifNoneMatch: '*',
+  ifModifiedSince: null,
+  ifUnmodifiedSince: null,
+}
+
+/**
+ * createDocument answers a POST to a collection: the server picks the id (a UUIDv7, so ids sort by creation
+ * time) and creates the document as a creating PUT does: 201 with Location, the stored representation and its
+ * validators. The write is create-only, so an id that were ever taken could not be overwritten.
+ *
+ * @example resource.post('/', requireBearerToken, (c) => createDocument(c, 'tasks', taskSchema))
+ */
+export async function createDocument(
+  c: Context<AppEnv>,
+  resource: string,
+  schema: StandardSchemaV1 | undefined,
+): Promise<Response> {
+  const target = { resource, id: uuidV7() }
+  const policy = readConfig(c.env)
+  checkContentFields(c, JSON_TYPE, policy.maxBodyBytes)
+  const content = await verdictOf<ContentVerdict>(async () => {
+    const value = await readJson(c, policy.maxBodyBytes)
+    return traceOf(c).measure('hash', () => prepareDocument(value, schema, policy.maxBodyBytes))
+  })
+  const path = `${c.req.path.replace(/\/$/, '')}/${target.id}`
+  return answerWrite(c, target, (writer) => writer.put(target, content, CREATE_ONLY, policy), path)
 }
 
 /**
@@ -137,13 +169,15 @@ async function verdictOf<T extends ContentVerdict | PatchVerdict>(check: () => P
 }
 
 /**
- * answerWrite runs one call to the document's writer and answers with what it did. An unreachable or
- * failing writer committed nothing (a commit is one transactional storage write): that is a storage failure.
+ * answerWrite runs one call to the document's writer and answers with what it did, naming the document by
+ * `documentPath`. An unreachable or failing writer committed nothing (a commit is one transactional storage
+ * write): that is a storage failure.
  */
 async function answerWrite(
   c: Context<AppEnv>,
   target: DocumentTarget,
   call: (writer: DocumentWriterRpc) => Promise<WriteOutcome>,
+  documentPath: string = c.req.path,
 ): Promise<Response> {
   const document = describeTarget(target)
   const trace = traceOf(c)
@@ -160,8 +194,9 @@ async function answerWrite(
   // The body is the stored representation (Content-Location says so), so its validators are what GET serves.
   const headers = representationHeaders(outcome.validators, REVALIDATE)
   headers.set('Content-Length', String(outcome.bytes.byteLength))
-  headers.set('Content-Location', c.req.path)
+  // Relative references (RFC 9110 sections 8.7 and 10.2.2): never built from the request's Host.
+  headers.set('Content-Location', documentPath)
   trace.noteRepresentation(outcome.bytes.byteLength)
-  if (outcome.result === 'created') headers.set('Location', c.req.path)
+  if (outcome.result === 'created') headers.set('Location', documentPath)
   return new Response(outcome.bytes, { status: outcome.result === 'created' ? 201 : 200, headers })
 }

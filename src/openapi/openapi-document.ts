@@ -24,7 +24,7 @@ export interface DescribedApp {
 
 type Operation = Record<string, unknown>
 
-const WRITES: ReadonlySet<ResourceOperation> = new Set(['replace', 'patch', 'delete'])
+const WRITES: ReadonlySet<ResourceOperation> = new Set(['create', 'replace', 'patch', 'delete'])
 
 /**
  * openApiDocument returns the OpenAPI 3.1 document of `app`'s described routes.
@@ -74,6 +74,8 @@ function operationMethods(operation: ResourceOperation): string[] {
     case 'page':
     case 'read':
       return ['get', 'head']
+    case 'create':
+      return ['post']
     case 'replace':
       return ['put']
     case 'patch':
@@ -201,6 +203,24 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
           '400': responseRef('BadRequest'),
           '404': responseRef('NotFound'),
           '412': responseRef('PreconditionFailed'),
+          '503': responseRef('ServiceUnavailable'),
+        },
+      }
+    case 'create':
+      return {
+        ...common,
+        summary: `Create a document of ${resource}, its id picked by the server`,
+        description: 'The id is a UUIDv7, so a page in id order lists documents oldest first.',
+        requestBody: { required: true, content: json(names.input) },
+        responses: {
+          '201': written('Created: the stored document, at Location.', names.document, {
+            Location: headerRef('Location'),
+          }),
+          '400': responseRef('BadRequest'),
+          '401': responseRef('Unauthorized'),
+          '413': responseRef('ContentTooLarge'),
+          '415': responseRef('UnsupportedMediaType'),
+          '422': responseRef('UnprocessableContent'),
           '503': responseRef('ServiceUnavailable'),
         },
       }

@@ -7,7 +7,7 @@
 import type { Handler } from 'hono'
 
 /** ResourceOperation is one of the operations every declared resource serves. */
-export type ResourceOperation = 'page' | 'read' | 'replace' | 'patch' | 'delete'
+export type ResourceOperation = 'page' | 'create' | 'read' | 'replace' | 'patch' | 'delete'
 
 /** RouteDescription says which resource a handler serves and with which operation. */
 export interface RouteDescription {

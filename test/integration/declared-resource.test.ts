@@ -56,9 +56,9 @@ describe('a resource declared in a few lines', () => {
     // Its collection, and the methods it does not serve.
     const page = await send('/api/orders')
     expect(await page.json()).toEqual({ items: [{ id: 'o1', value: { item: 'pear', quantity: 3 } }] })
-    const post = await send('/api/orders', { method: 'POST', headers: AUTH, body: '{}' })
-    expect(post.status).toBe(405)
-    expect(post.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
+    const put = await send('/api/orders', { method: 'PUT', headers: AUTH, body: '{}' })
+    expect(put.status).toBe(405)
+    expect(put.headers.get('Allow')).toBe('GET, HEAD, POST, OPTIONS')
   })
 
   it('keeps its documents apart from the demo resources', async () => {

@@ -53,9 +53,9 @@ describe('GET /openapi.json', () => {
   })
 
   it.each([
-    { path: '/api/items', methods: ['get', 'head', 'options'] },
+    { path: '/api/items', methods: ['get', 'head', 'options', 'post'] },
     { path: '/api/items/{id}', methods: ['get', 'head', 'put', 'patch', 'delete', 'options'] },
-    { path: '/api/tasks', methods: ['get', 'head', 'options'] },
+    { path: '/api/tasks', methods: ['get', 'head', 'options', 'post'] },
     { path: '/api/tasks/{id}', methods: ['get', 'head', 'put', 'patch', 'delete', 'options'] },
   ])('describes $path with $methods', async ({ path, methods }) => {
     const document = await openApiOf(app)
