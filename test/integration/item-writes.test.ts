@@ -1,5 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AUTH, clearStore, etagOf, get, itemUrl, put, putWithLimit, request, sha256Tag, sleep } from './api.ts'
+import {
+  AUTH,
+  clearStore,
+  etagOf,
+  get,
+  itemUrl,
+  put,
+  putWithLimit,
+  request,
+  sha256Tag,
+  sleep,
+} from './api.ts'
 
 beforeEach(clearStore)
 
