@@ -57,7 +57,7 @@ describe('the demo page through the worker', () => {
   it('never hands an API path to the files', async () => {
     asked.length = 0
     await expectProblem(await withAssets('/api/items/missing'), 404)
-    const tasks = await withAssets('/api/tasks', { method: 'POST' })
+    const tasks = await withAssets('/api/tasks', { method: 'PUT' })
     await expectProblem(tasks, 405)
     expect(asked).toEqual([])
   })
