@@ -219,6 +219,25 @@ try {
     },
   )
 
+  await checks.run('the page comes with its own security fields, and runs under them', async () => {
+    const [page] = counting.exchangesFor('/')
+    const policy = page?.responseHeaders['content-security-policy'] ?? ''
+    assert.match(String(policy), /script-src 'self'/)
+    assert.doesNotMatch(String(policy), /unsafe-inline|unsafe-eval/)
+    assert.match(String(policy), /frame-ancestors 'none'/)
+    assert.equal(page?.responseHeaders['x-content-type-options'], 'nosniff')
+    assert.equal(page?.responseHeaders['referrer-policy'], 'no-referrer')
+    // The page did all of the above under that policy: a violation is a console error, which the last check
+    // counts, and the lists it drew show its script ran.
+    assert.equal(await tabA.getAttribute('body', 'data-state'), 'ready')
+    // A redirect of the files names no host: the Host a client sent is not reflected.
+    const index = await fetch(new URL('/index.html', server?.url), { redirect: 'manual' })
+    await index.arrayBuffer()
+    const location = index.headers.get('Location')
+    assert.ok(location === null || location.startsWith('/'), `Location: ${location}`)
+    return `${String(policy)}; /index.html: ${index.status} ${location}`
+  })
+
   await checks.run('a file answers other methods as a route does: 405 or 204 with Allow', async () => {
     const url = new URL('/', server?.url)
     const post = await fetch(url, { method: 'POST' })

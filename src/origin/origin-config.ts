@@ -1,13 +1,17 @@
 /**
  * Origin mode's settings (wrangler.toml [vars]): where the existing API is, which of this worker's paths it
- * serves, and how long to wait for it. Off unless ORIGIN_URL is set.
+ * serves, how long to wait for it, and which query parameters a recorded URL may hold. Off unless ORIGIN_URL
+ * is set.
  */
 
 import type { Env } from '../env.ts'
 
 /** DEFAULT_ORIGIN_PREFIX is the path under which the origin is served when ORIGIN_PREFIX is not set. */
 export const DEFAULT_ORIGIN_PREFIX = '/origin'
-/** DEFAULT_ORIGIN_TIMEOUT_MS bounds one origin request (its headers and its whole body). */
+/**
+ * DEFAULT_ORIGIN_TIMEOUT_MS bounds each wait for the origin: for its answer's head, and for each next part of a
+ * body edge-etag reads or passes on. A client that downloads slowly is never cut short by it.
+ */
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
 
 /** OriginConfig is origin mode switched on. */
@@ -17,6 +21,11 @@ export interface OriginConfig {
   /** This worker's path prefix for the origin, without a trailing slash ('' serves every path). */
   readonly prefix: string
   readonly timeoutMs: number
+  /**
+   * The query parameters a recorded URL may hold (ORIGIN_RECORD_QUERY): a URL whose query holds any other is
+   * answered with our tag, hashed afresh, but never recorded, so made-up query strings cost no KV writes.
+   */
+  readonly recordQuery: readonly string[]
 }
 
 /**
@@ -43,7 +52,24 @@ export function readOriginConfig(env: Env): OriginConfig | null {
     base,
     prefix,
     timeoutMs: Number.isSafeInteger(timeoutMs) && timeoutMs > 0 ? timeoutMs : DEFAULT_ORIGIN_TIMEOUT_MS,
+    recordQuery: (env.ORIGIN_RECORD_QUERY ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
   }
+}
+
+/**
+ * isRecordable reports whether what the origin serves at `url` may be recorded in KV: only when every query
+ * parameter it holds is one of ORIGIN_RECORD_QUERY (none by default), so that the URLs recorded are those the
+ * origin serves, not those a client can make up. Parameter names compare exactly, as URLSearchParams reads them.
+ *
+ * @example isRecordable({ ...config, recordQuery: ['page'] }, new URL('https://api.example/users?page=2')) // true
+ * @example isRecordable(config, new URL('https://api.example/users?utm_source=x')) // false
+ */
+export function isRecordable(config: OriginConfig, url: URL): boolean {
+  for (const name of url.searchParams.keys()) if (!config.recordQuery.includes(name)) return false
+  return true
 }
 
 /**
@@ -61,26 +87,4 @@ export function upstreamUrlOf(config: OriginConfig, url: URL): URL | null {
   upstream.pathname = `${config.base.pathname.replace(/\/$/, '')}${rest}` || '/'
   upstream.search = url.search
   return upstream
-}
-
-/**
- * edgeLocation maps a URL the origin sends (Location, Content-Location; absolute or relative to `upstream`) back
- * to this worker's URL for it, so that a 201's Location names the prefix and never the origin's own host. A URL
- * outside the origin's base is left as it is.
- *
- * @example edgeLocation(config, upstream, new URL('https://edge.example/origin/users'), '/users/3')
- * // 'https://edge.example/origin/users/3'
- */
-export function edgeLocation(config: OriginConfig, upstream: URL, edge: URL, location: string): string {
-  if (!URL.canParse(location, upstream)) return location
-  const target = new URL(location, upstream)
-  const basePath = config.base.pathname.replace(/\/$/, '')
-  if (target.origin !== config.base.origin) return location
-  if (basePath !== '' && target.pathname !== basePath && !target.pathname.startsWith(`${basePath}/`))
-    return location
-  const mapped = new URL(edge.origin)
-  mapped.pathname = `${config.prefix}${target.pathname.slice(basePath.length)}` || '/'
-  mapped.search = target.search
-  mapped.hash = target.hash
-  return mapped.href
 }

@@ -6,17 +6,23 @@
 import type { Context } from 'hono'
 import { StorageUnavailableError } from '../documents/document.ts'
 import type { AppEnv } from '../env.ts'
+import { HttpError } from '../http/problem.ts'
 import { traceOf } from '../observability/request-trace.ts'
 import { KvOriginRecords } from '../store/kv-origin-records.ts'
 import { passedOnHeaders } from './forwarded-request.ts'
 import type { OriginRecords } from './origin-record.ts'
 
-/** OriginTarget is the origin URL a request maps to, how long the origin may take, and how its URLs map back. */
+/**
+ * OriginTarget is the origin URL a request maps to, how long the origin may take, how its URLs map back, and
+ * whether what it serves there may be recorded.
+ */
 export interface OriginTarget {
   readonly url: URL
   readonly timeoutMs: number
-  /** Maps a Location or Content-Location of the origin to this worker's URL for it. */
-  readonly relocate: (location: string) => string
+  /** Maps a Location or Content-Location of the origin to a reference for the client; null: never passed on. */
+  readonly relocate: (location: string) => string | null
+  /** False for a URL whose query a client can make up (see isRecordable in ./origin-config.ts). */
+  readonly recordable: boolean
 }
 
 /** recordsOf returns the origin records of the worker's KV, their reads and writes timed as `kv`. */
@@ -54,31 +60,38 @@ export function originGet(target: OriginTarget, headers: Headers): Request {
   return new Request(target.url, { method: 'GET', headers })
 }
 
-// The content codings the Workers runtime decodes as it reads a fetched body.
-const DECODED_CODINGS = new Set(['gzip', 'x-gzip', 'br', 'identity', ''])
-
 /**
- * isDecoded reports whether a fetched body arrives decoded: no content coding, or one the runtime decodes.
- *
- * @example isDecoded(new Headers({ 'Content-Encoding': 'deflate' })) // false
- */
-export function isDecoded(headers: Headers): boolean {
-  return DECODED_CODINGS.has((headers.get('Content-Encoding') ?? '').trim().toLowerCase())
-}
-
-/**
- * passedOn returns an origin answer the way the client gets it: without the origin's validators, and without
- * a body for a HEAD.
+ * passedOn returns an origin answer the way the client gets it: without the origin's validators, its body as
+ * it came (still in its content coding: `encodeBody: 'manual'`), and none for a HEAD. A redirect of a read to
+ * where the client must not be sent (the origin's own host outside its base, an internal address) is HttpError
+ * 502, which names neither: the origin's internal addresses stay behind the prefix. A write's redirect keeps
+ * its status without the Location: the origin has acted on the write, and a 502 would invite a retry.
  *
  * @example return passedOn(c.req.raw, originResponse, target)
  */
-export function passedOn(request: Request, response: Response, target: OriginTarget): Response {
-  const body = request.method === 'HEAD' ? null : response.body
+export function passedOn(
+  request: Request,
+  response: Response,
+  target: OriginTarget,
+  body: ReadableStream<Uint8Array> | null = response.body,
+): Response {
+  const headers = passedOnHeaders(response.headers, { relocate: target.relocate })
+  const redirect = response.status >= 300 && response.status < 400 && response.status !== 304
+  const read = request.method === 'GET' || request.method === 'HEAD'
+  const hidden = read && redirect && response.headers.has('Location') && !headers.has('Location')
+  const sent = request.method === 'HEAD' || hidden ? null : body
   // Nothing waits on the cancel; a failure of it would only be an unhandled rejection.
-  if (body === null) response.body?.cancel().catch(() => undefined)
-  return new Response(body, {
+  if (sent === null) body?.cancel().catch(() => undefined)
+  if (hidden) {
+    throw new HttpError(
+      502,
+      `The origin answered ${response.status} with a Location outside ORIGIN_URL's base, which is not passed on`,
+    )
+  }
+  return new Response(sent, {
     status: response.status,
     statusText: response.statusText,
-    headers: passedOnHeaders(response.headers, { relocate: target.relocate }),
+    headers,
+    encodeBody: 'manual',
   })
 }

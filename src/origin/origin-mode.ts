@@ -1,30 +1,50 @@
 /**
  * Origin mode: edge-etag in front of an existing API. Requests under ORIGIN_PREFIX go to ORIGIN_URL; reads get
  * one strong ETag whatever replica answers, and real 304s (./read-through-origin.ts); every other method is
- * forwarded, its If-Match translated (./write-through-origin.ts). Off, and free, while ORIGIN_URL is empty.
+ * forwarded, its If-Match translated (./write-through-origin.ts). Every answer from the origin is sandboxed
+ * (./answer-sandbox.ts). Off, and free, while ORIGIN_URL is empty.
  */
 
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env.ts'
-import { edgeLocation, readOriginConfig, upstreamUrlOf } from './origin-config.ts'
+import { HttpError } from '../http/problem.ts'
+import { sandboxed } from './answer-sandbox.ts'
+import { isRecordable, readOriginConfig, upstreamUrlOf } from './origin-config.ts'
+import type { OriginTarget } from './origin-exchange.ts'
+import { edgeLocation } from './origin-location.ts'
 import { readThroughOrigin } from './read-through-origin.ts'
+import { isPathTarget, refusedPathReason } from './request-target.ts'
 import { writeThroughOrigin } from './write-through-origin.ts'
 
 /**
- * forwardToOrigin answers requests under the origin prefix from the origin, and passes every other request on.
+ * forwardToOrigin answers requests under the origin prefix from the origin, and passes every other request on:
+ * 400 for a request target that is no path (`OPTIONS *`) or a path that could step out of ORIGIN_URL's base.
  *
  * @example app.use(forwardToOrigin)
  */
 export const forwardToOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const config = readOriginConfig(c.env)
-  const url = config === null ? null : upstreamUrlOf(config, new URL(c.req.url))
-  if (config === null || url === null) return next()
+  if (config === null) return next()
+  if (!isPathTarget(c.req.url)) {
+    throw new HttpError(400, 'The request target must be a path; "*" and other forms are not served here')
+  }
   const edge = new URL(c.req.url)
-  const target = {
+  const url = upstreamUrlOf(config, edge)
+  if (url === null) return next()
+  const refused = refusedPathReason(edge.pathname.slice(config.prefix.length))
+  if (refused !== null) {
+    throw new HttpError(400, `The path holds ${refused}, which could lead outside the origin's base`)
+  }
+  const target: OriginTarget = {
     url,
     timeoutMs: config.timeoutMs,
-    relocate: (location: string) => edgeLocation(config, url, edge, location),
+    relocate: (location) => edgeLocation(config, url, location),
+    recordable: isRecordable(config, url),
   }
   const method = c.req.method
-  return method === 'GET' || method === 'HEAD' ? readThroughOrigin(c, target) : writeThroughOrigin(c, target)
+  const answer =
+    method === 'GET' || method === 'HEAD'
+      ? await readThroughOrigin(c, target)
+      : await writeThroughOrigin(c, target)
+  return sandboxed(answer)
 })

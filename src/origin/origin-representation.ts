@@ -2,7 +2,7 @@
  * What edge-etag serves for an origin's 200: the bytes its strong ETag is computed over. For JSON, the
  * canonical bytes (RFC 8785), so replicas that differ only in key order or whitespace yield one tag; a strong
  * tag promises identical bytes (RFC 9110 section 8.8.1), so the canonical bytes are also what is sent. Anything
- * else is hashed and sent exactly as the origin sent it.
+ * else, and JSON over MAX_CANONICAL_BYTES, is hashed and sent exactly as the origin sent it.
  *
  * Pure: no framework, no storage.
  */
@@ -19,14 +19,22 @@ export interface OriginRepresentation {
   readonly canonical: boolean
 }
 
+/**
+ * MAX_CANONICAL_BYTES is the largest JSON body canonicalised; a larger one is hashed and sent byte for byte.
+ * Parsing costs heap far beyond the text's size: measured in Node 24 under --max-old-space-size=128
+ * (test/node/origin-memory.test.ts), 1 MiB of the worst shape (a JSON array of empty objects) peaks at about
+ * 77 MB of V8 heap, 2 MiB at about 142 MB, and 4 MiB runs out; a Workers isolate has 128 MB, shared by the
+ * requests it serves at once.
+ */
+export const MAX_CANONICAL_BYTES = 1_048_576
+
 // A number with 15 significant digits or fewer always survives a double; one written with more may not (a
 // 64-bit id, a decimal beyond a double's precision), nor may one with an exponent (1e-400 is 0 as a double).
 // Only a body with a run of 16 digits and dots, or a digit before an e, can hold one, and only such a body is
-// parsed with a look at each number's source text.
+// scanned number by number.
 const MAYBE_INEXACT_NUMBER = /[\d.]{16}|\d[eE]/
-
-type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown
-const parseWithSource = JSON.parse as (text: string, reviver: SourceReviver) => unknown
+// In valid JSON text: a string (skipped: it may hold digits), or a number.
+const STRING_OR_NUMBER = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
 
 // decimalOf writes a JSON number as sign, significant digits and exponent, so equal values compare equal
 // however they are spelled ("1.50e1" and "15").
@@ -41,17 +49,16 @@ function decimalOf(number: string): string | null {
   return `${sign}${significant}e${scale}`
 }
 
-// parseExactly parses JSON text, or returns undefined when a number in it does not survive as a double.
-function parseExactly(text: string): unknown {
-  if (!MAYBE_INEXACT_NUMBER.test(text)) return JSON.parse(text)
-  let exact = true
-  const value = parseWithSource(text, (_key, member, context) => {
-    if (typeof member === 'number' && decimalOf(context?.source ?? '') !== decimalOf(String(member))) {
-      exact = false
-    }
-    return member
-  })
-  return exact ? value : undefined
+// hasInexactNumber reports whether valid JSON text holds a number that does not survive as a double. It scans
+// the text rather than parsing it with a reviver: a reviver that reads each value's source keeps a second tree
+// of the whole document, which doubled the heap a body costs.
+function hasInexactNumber(text: string): boolean {
+  if (!MAYBE_INEXACT_NUMBER.test(text)) return false
+  for (const [token] of text.matchAll(STRING_OR_NUMBER)) {
+    if (token.startsWith('"') || (token.length < 16 && !/[eE]/.test(token))) continue
+    if (decimalOf(token) !== decimalOf(String(Number(token)))) return true
+  }
+  return false
 }
 
 /**
@@ -65,11 +72,11 @@ function parseExactly(text: string): unknown {
 export function canonicalText(text: string): string | null {
   let value: unknown
   try {
-    value = parseExactly(text)
+    value = JSON.parse(text)
   } catch {
     return null
   }
-  if (value === undefined || findDuplicateMemberName(text) !== null) return null
+  if (hasInexactNumber(text) || findDuplicateMemberName(text) !== null) return null
   try {
     return canonicalJson(value)
   } catch (error) {
@@ -90,7 +97,7 @@ export async function originRepresentation(
   bytes: Uint8Array,
   contentType: string | null,
 ): Promise<OriginRepresentation> {
-  if (isJsonFamilyType(contentType)) {
+  if (isJsonFamilyType(contentType) && bytes.byteLength <= MAX_CANONICAL_BYTES) {
     let text: string | null = null
     try {
       text = canonicalText(decoder.decode(bytes))

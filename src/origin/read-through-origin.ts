@@ -4,9 +4,11 @@
  * client's conditions against ours. When the client already holds the current bytes (or asks with HEAD), the
  * origin is asked conditionally with every ETag its replicas gave those bytes, so its 304 saves the download.
  *
- * Answers meant for one user (the request carries Authorization or Cookie; the answer is private, no-store,
- * sets a cookie or varies on `*`) get our tag too, hashed afresh each time: a matching If-None-Match still
- * earns a 304, but nothing about them is recorded, so nothing is shared between users.
+ * Answers meant for one user (the request carries credentials; the answer is private, no-store, sets a cookie
+ * or varies on `*`) get our tag too, hashed afresh each time: a matching If-None-Match still earns a 304, but
+ * nothing about them is recorded, and no record answers them, so nothing is shared between users. So are
+ * answers at a URL whose query a client can make up (see isRecordable): KV is written for the URLs the origin
+ * serves, not for every query string a client sends.
  */
 
 import type { Context } from 'hono'
@@ -17,14 +19,7 @@ import { evaluatePreconditions, readConditionalHeaders, type Validators } from '
 import { parseVary } from '../http/vary.ts'
 import { traceOf } from '../observability/request-trace.ts'
 import { forwardedHeaders, isForOneUserRequest, passedOnHeaders } from './forwarded-request.ts'
-import {
-  isDecoded,
-  type OriginTarget,
-  originGet,
-  passedOn,
-  recordsOf,
-  tolerantly,
-} from './origin-exchange.ts'
+import { type OriginTarget, originGet, passedOn, recordsOf, tolerantly } from './origin-exchange.ts'
 import { callOrigin, readOriginBody } from './origin-fetch.ts'
 import {
   knownVariant,
@@ -43,12 +38,12 @@ import { originRepresentation } from './origin-representation.ts'
  */
 export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget): Promise<Response> {
   const request = c.req.raw
-  const shared = !isForOneUserRequest(request.headers)
+  const shared = target.recordable && !isForOneUserRequest(request.headers)
   const records = shared ? recordsOf(c) : null
   const url = target.url.href
   const record = records === null ? null : await tolerantly(() => records.get(url), null)
   const known = knownVariant(record, request.headers)
-  const headers = forwardedHeaders(request.headers)
+  const headers = forwardedHeaders(request)
   // Ask conditionally only when the origin's 304 is enough to answer: the client holds these bytes, or no
   // body is wanted. Otherwise the body is needed whatever the origin would say.
   const originTags = known === null ? [] : strongOriginTags(known.originTags)
@@ -64,11 +59,11 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
     traceOf(c).noteRepresentation(known.size)
     return answerWith(request, validatorsOf(known), response.headers, known.contentType, null, target)
   }
-  // A body in a coding the runtime did not decode cannot be hashed as what it says: passed on as it came.
-  if (response.status !== 200 || !isDecoded(response.headers)) return passedOn(request, response, target)
-
-  const body = await traceOf(c).measure('origin', () => readOriginBody(call))
-  if (!(body instanceof Uint8Array)) return passedOn(request, new Response(body, response), target)
+  if (response.status !== 200) return passedOn(request, response, target)
+  const read = await traceOf(c).measure('origin', () => readOriginBody(call))
+  // A body too large, or in a coding edge-etag does not decode, is passed on as it came, without our tag.
+  if ('passOn' in read) return passedOn(request, response, target, read.passOn)
+  const body = read.decoded
   const contentType = response.headers.get('Content-Type')
   const representation = await traceOf(c).measure('hash', () => originRepresentation(body, contentType))
   traceOf(c).noteRepresentation(representation.bytes.byteLength)

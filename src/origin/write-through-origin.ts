@@ -52,7 +52,7 @@ export async function writeThroughOrigin(c: Context<AppEnv>, target: OriginTarge
   if (!guarded) {
     const forwarded = new Request(target.url, {
       method: request.method,
-      headers: forwardedHeaders(request.headers),
+      headers: forwardedHeaders(request),
       body: request.body,
     })
     const { response } = await traceOf(c).measure('origin', () => callOrigin(forwarded, target.timeoutMs))
@@ -74,7 +74,7 @@ export async function writeThroughOrigin(c: Context<AppEnv>, target: OriginTarge
       const fields = current?.hashed ? validatorFields(current.validators) : {}
       throw new HttpError(412, `${outcome.field} does not match what the origin serves now`, fields)
     }
-    const headers = forwardedHeaders(request.headers)
+    const headers = forwardedHeaders(request)
     if (current === null) {
       // Nothing there, and the client's conditions allow that: keep it so at the origin.
       headers.set('If-None-Match', '*')

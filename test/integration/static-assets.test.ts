@@ -9,7 +9,12 @@ const assets = {
   async fetch(input: RequestInfo | URL, init?: RequestInit) {
     const request = new Request(input, init)
     asked.push(request)
-    if (new URL(request.url).pathname !== '/') return new Response('Not Found', { status: 404 })
+    const url = new URL(request.url)
+    // As Workers Static Assets may: a redirect to the canonical path, absolute, on the URL it was asked.
+    if (url.pathname === '/index.html') {
+      return new Response(null, { status: 307, headers: { Location: new URL('/?from=index', url).href } })
+    }
+    if (url.pathname !== '/') return new Response('Not Found', { status: 404 })
     const headers = { ETag: '"page"', 'Content-Type': 'text/html' }
     if (request.headers.get('If-None-Match') === '"page"') return new Response(null, { status: 304, headers })
     return new Response(request.method === 'HEAD' ? null : PAGE, { headers })
@@ -28,6 +33,23 @@ describe('the demo page through the worker', () => {
     expect(response.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/)
     expect(response.headers.get('Server-Timing')).toContain('total;dur=')
     expect(response.headers.get('Date')).not.toBeNull()
+  })
+
+  it('serves the page with a policy that runs only its own files, and frames it nowhere', async () => {
+    const response = await withAssets('/')
+    const policy = response.headers.get('Content-Security-Policy') ?? ''
+    expect(policy).toContain("script-src 'self'")
+    expect(policy).not.toContain('unsafe-inline')
+    expect(policy).toContain("frame-ancestors 'none'")
+    expect(policy).toContain("default-src 'none'")
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(response.headers.get('Referrer-Policy')).toBe('no-referrer')
+  })
+
+  it('reflects no Host in a redirect: its Location is relative', async () => {
+    const response = await fetchWith({ ASSETS: assets }, 'https://attacker.example/index.html')
+    expect(response.status).toBe(307)
+    expect(response.headers.get('Location')).toBe('/?from=index')
   })
 
   it('passes conditional requests to the files, which answer 304', async () => {

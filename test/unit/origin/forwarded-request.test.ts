@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import {
+  CREDENTIAL_FIELDS,
   forwardedHeaders,
   isForOneUserRequest,
   passedOnHeaders,
 } from '../../../src/origin/forwarded-request.ts'
+import { SPOOFABLE_FIELDS } from '../../../src/origin/forwarding-fields.ts'
+
+const asRequest = (headers: Headers, method = 'GET') =>
+  new Request('https://edge.example/legacy/users', { method, headers })
 
 describe('forwardedHeaders', () => {
-  const request = new Headers({
+  const fields = new Headers({
     Accept: 'application/json',
     'Accept-Language': 'fr',
     Authorization: 'Bearer x',
@@ -22,6 +27,7 @@ describe('forwardedHeaders', () => {
     Range: 'bytes=0-10',
     'Content-Type': 'application/json',
   })
+  const request = asRequest(fields)
 
   it('keeps the fields that choose and authorise the answer', () => {
     const forwarded = forwardedHeaders(request)
@@ -49,6 +55,49 @@ describe('forwardedHeaders', () => {
   it('drops the body fields for a read made on behalf of a write', () => {
     expect(forwardedHeaders(request, { asRead: true }).has('Content-Type')).toBe(false)
   })
+
+  const spoofed = new Headers(SPOOFABLE_FIELDS.map((name) => [name, '203.0.113.66']))
+  spoofed.set('X-Original-URL', '/admin')
+  spoofed.set('X-HTTP-Method-Override', 'DELETE')
+
+  const replaced = ['forwarded', 'x-forwarded-for', 'x-forwarded-proto']
+  it.each(SPOOFABLE_FIELDS.filter((name) => !replaced.includes(name)))('drops the client’s %s', (name) => {
+    expect(forwardedHeaders(asRequest(spoofed)).has(name)).toBe(false)
+  })
+
+  it('replaces the client’s Forwarded and X-Forwarded-* with its own, from CF-Connecting-IP', () => {
+    const headers = new Headers(spoofed)
+    headers.set('CF-Connecting-IP', '198.51.100.7')
+    const forwarded = forwardedHeaders(asRequest(headers))
+    expect(forwarded.get('Forwarded')).toBe('for=198.51.100.7;proto=https')
+    expect(forwarded.get('X-Forwarded-For')).toBe('198.51.100.7')
+    expect(forwarded.get('X-Forwarded-Proto')).toBe('https')
+    expect(forwarded.has('X-Forwarded-Host')).toBe(false)
+    expect(forwarded.has('CF-Connecting-IP')).toBe(false)
+    expect([...forwarded.values()].join()).not.toContain('203.0.113.66')
+  })
+
+  it('says for=unknown, and sends no X-Forwarded-For, when no client address is known', () => {
+    const headers = new Headers(spoofed)
+    headers.delete('CF-Connecting-IP')
+    const forwarded = forwardedHeaders(asRequest(headers))
+    expect(forwarded.get('Forwarded')).toBe('for=unknown;proto=https')
+    expect(forwarded.has('X-Forwarded-For')).toBe(false)
+  })
+
+  it.each([
+    { accepts: 'gzip, deflate, br', method: 'GET', want: 'gzip' },
+    { accepts: 'br', method: 'HEAD', want: 'identity' },
+    { accepts: null, method: 'GET', want: 'identity' },
+  ])('asks the origin for $want on a $method accepting $accepts', ({ accepts, method, want }) => {
+    const headers = new Headers(accepts === null ? {} : { 'Accept-Encoding': accepts })
+    expect(forwardedHeaders(asRequest(headers, method)).get('Accept-Encoding')).toBe(want)
+  })
+
+  it('passes a write’s Accept-Encoding on as it is: the answer comes back as the origin coded it', () => {
+    const headers = new Headers({ 'Accept-Encoding': 'br' })
+    expect(forwardedHeaders(asRequest(headers, 'PUT')).get('Accept-Encoding')).toBe('br')
+  })
 })
 
 describe('passedOnHeaders', () => {
@@ -70,13 +119,27 @@ describe('passedOnHeaders', () => {
   it('drops the framing of a body edge-etag sends itself', () => {
     expect([...passedOnHeaders(answer, { ownBody: true }).keys()].sort()).toEqual(['cache-control', 'vary'])
   })
+
+  it('drops the fields that would act on this whole origin', () => {
+    const siteWide = new Headers({ 'Clear-Site-Data': '"storage"', 'Service-Worker-Allowed': '/' })
+    expect([...passedOnHeaders(siteWide).keys()]).toEqual([])
+  })
+
+  it('relocates Location and Content-Location, and drops what relocating refuses', () => {
+    const located = new Headers({ Location: '/users/3', 'Content-Location': 'http://10.0.0.7/users/3' })
+    const passed = passedOnHeaders(located, {
+      relocate: (location) => (location.startsWith('/') ? `/legacy${location}` : null),
+    })
+    expect(passed.get('Location')).toBe('/legacy/users/3')
+    expect(passed.has('Content-Location')).toBe(false)
+  })
 })
 
 describe('isForOneUserRequest', () => {
   it.each([
-    { headers: { Authorization: 'Basic x' }, want: true },
-    { headers: { Cookie: 'a=1' }, want: true },
-    { headers: { Accept: '*/*' }, want: false },
+    ...CREDENTIAL_FIELDS.map((name) => ({ headers: { [name]: 'x' }, want: true })),
+    { headers: { 'X-API-Key': 'key-ada' }, want: true },
+    { headers: { Accept: '*/*', 'X-Request-Id': '1' }, want: false },
   ])('$headers: $want', ({ headers, want }) => {
     expect(isForOneUserRequest(new Headers(headers))).toBe(want)
   })

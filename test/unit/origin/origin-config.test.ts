@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../../src/env.ts'
-import { edgeLocation, readOriginConfig, upstreamUrlOf } from '../../../src/origin/origin-config.ts'
+import { isRecordable, readOriginConfig, upstreamUrlOf } from '../../../src/origin/origin-config.ts'
 
 const env = {} as Env
 
@@ -73,29 +73,23 @@ describe('upstreamUrlOf', () => {
   })
 })
 
-describe('edgeLocation', () => {
-  const edge = new URL('https://edge.example/legacy/users')
+describe('isRecordable', () => {
   it.each([
-    { base: 'https://api.example', location: '/users/3', want: 'https://edge.example/legacy/users/3' },
-    { base: 'https://api.example', location: 'users/3', want: 'https://edge.example/legacy/users/3' },
-    {
-      base: 'https://api.example',
-      location: 'https://api.example/users/3?a=1#b',
-      want: 'https://edge.example/legacy/users/3?a=1#b',
-    },
-    { base: 'https://api.example/v2', location: '/v2/users/3', want: 'https://edge.example/legacy/users/3' },
-    { base: 'https://api.example/v2', location: '/v1/users/3', want: '/v1/users/3' },
-    {
-      base: 'https://api.example',
-      location: 'https://elsewhere.example/x',
-      want: 'https://elsewhere.example/x',
-    },
-    { base: 'https://api.example', location: 'http://[bad', want: 'http://[bad' },
-  ])('maps $location from $base to $want', ({ base, location, want }) => {
-    const config = readOriginConfig({ ...env, ORIGIN_URL: base, ORIGIN_PREFIX: '/legacy' })
+    { recordQuery: '', url: 'https://api.example/users', want: true },
+    { recordQuery: '', url: 'https://api.example/users?', want: true },
+    { recordQuery: '', url: 'https://api.example/users?x=1', want: false },
+    { recordQuery: 'page', url: 'https://api.example/users?page=2', want: true },
+    { recordQuery: ' page , limit ', url: 'https://api.example/users?limit=5&page=2', want: true },
+    { recordQuery: 'page', url: 'https://api.example/users?page=2&utm_source=x', want: false },
+    { recordQuery: 'page', url: 'https://api.example/users?Page=2', want: false },
+    { recordQuery: 'page', url: 'https://api.example/users?page', want: true },
+  ])('with ORIGIN_RECORD_QUERY "$recordQuery", $url: $want', ({ recordQuery, url, want }) => {
+    const config = readOriginConfig({
+      ...env,
+      ORIGIN_URL: 'https://api.example',
+      ORIGIN_RECORD_QUERY: recordQuery,
+    })
     if (config === null) throw new Error('origin mode should be on')
-    const upstream = upstreamUrlOf(config, edge)
-    if (upstream === null) throw new Error('the edge URL should map')
-    expect(edgeLocation(config, upstream, edge, location)).toBe(want)
+    expect(isRecordable(config, new URL(url))).toBe(want)
   })
 })
