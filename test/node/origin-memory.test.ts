@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { MAX_BODY_LIMIT_BYTES } from '../../src/config.ts'
 import { MAX_CANONICAL_BYTES } from '../../src/origin/origin-representation.ts'
 import { type Shape, type What, WIDE_OBJECT, WORST_CASE_SHAPES } from './canonicalise-worst-case.ts'
 
@@ -41,5 +42,14 @@ describe('origin mode under a 128 MB heap', () => {
     const { exitCode, outOfMemory } = runCapped('canonical', 'empty objects', 8 * 1_048_576)
     expect(exitCode).not.toBe(0)
     expect(outOfMemory).toBe(true)
+  })
+})
+
+describe('the API under a 128 MB heap', () => {
+  it.each(SHAPES)('parses, checks and canonicalises a body of %s at the highest MAX_BODY_BYTES', (shape) => {
+    const { exitCode, ran } = runCapped('api', shape, MAX_BODY_LIMIT_BYTES)
+    expect(exitCode).toBe(0)
+    expect(ran?.canonical).toBe(true)
+    expect(ran?.bytes).toBeGreaterThan(MAX_BODY_LIMIT_BYTES - 16)
   })
 })

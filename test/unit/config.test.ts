@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MAX_BODY_BYTES, KV_VALUE_LIMIT_BYTES, readConfig } from '../../src/config.ts'
+import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_LIMIT_BYTES, readConfig } from '../../src/config.ts'
 import type { Env } from '../../src/env.ts'
 
 const ENV = { DOCUMENTS: {} as KVNamespace, DOCUMENT_WRITER: {} as Env['DOCUMENT_WRITER'] } satisfies Env
@@ -12,7 +12,9 @@ describe('readConfig', () => {
     ['negative', '-5', DEFAULT_MAX_BODY_BYTES],
     ['not a number', 'lots', DEFAULT_MAX_BODY_BYTES],
     ['fractional', '10.5', DEFAULT_MAX_BODY_BYTES],
-    ['above KV value limit', String(100 * 1_048_576), KV_VALUE_LIMIT_BYTES],
+    ['at the highest limit', '1048576', MAX_BODY_LIMIT_BYTES],
+    ['above the highest limit', String(2 * 1_048_576), MAX_BODY_LIMIT_BYTES],
+    ['far above it', String(100 * 1_048_576), MAX_BODY_LIMIT_BYTES],
   ])('reads MAX_BODY_BYTES %s', (_, value, expected) => {
     const env: Env = value === undefined ? ENV : { ...ENV, MAX_BODY_BYTES: value }
     expect(readConfig(env).maxBodyBytes).toBe(expected)
