@@ -1,9 +1,10 @@
 /**
- * Hono middleware that refuses a request whose Host field is not a valid `host[:port]`.
+ * Hono middleware that refuses a request whose Host field is not a valid `host[:port]`, or whose request
+ * target is not a path.
  */
 
 import { createMiddleware } from 'hono/factory'
-import { isValidHost } from './http/host.ts'
+import { isPathTarget, isValidHost } from './http/host.ts'
 import { HttpError } from './http/problem.ts'
 
 /**
@@ -18,6 +19,10 @@ export const requireValidHost = createMiddleware(async (c, next) => {
   const host = c.req.header('Host')
   if (host !== undefined && !isValidHost(host)) {
     throw new HttpError(400, 'The Host header is not a valid host[:port]')
+  }
+  // `OPTIONS * HTTP/1.1` (RFC 9112 section 3.2.4) reaches the worker as the URL `http://host*`.
+  if (!isPathTarget(c.req.url)) {
+    throw new HttpError(400, 'The request target must be a path; "*" and other forms are not served here')
   }
   await next()
 })

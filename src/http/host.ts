@@ -24,3 +24,15 @@ const HOST = new RegExp(`^(?:${IP_LITERAL.source}|${REG_NAME.source})(?::[0-9]{0
 export function isValidHost(value: string): boolean {
   return value.length <= 1024 && HOST.test(value)
 }
+
+/**
+ * isPathTarget reports whether a request's URL, as the runtime built it from Host and the request target,
+ * came from a path: workerd appends an asterisk-form target (`OPTIONS *`, RFC 9112 section 3.2.4) to the
+ * host, giving `http://host*`, or a URL it cannot parse at all when Host has a port.
+ *
+ * @example isPathTarget('https://edge.example/legacy/users') // true
+ * @example isPathTarget('http://edge.example*') // false
+ */
+export function isPathTarget(url: string): boolean {
+  return URL.canParse(url) && !new URL(url).host.includes('*')
+}

@@ -13,21 +13,19 @@ import { isRecordable, readOriginConfig, upstreamUrlOf } from './origin-config.t
 import type { OriginTarget } from './origin-exchange.ts'
 import { edgeLocation } from './origin-location.ts'
 import { readThroughOrigin } from './read-through-origin.ts'
-import { isPathTarget, refusedPathReason } from './request-target.ts'
+import { refusedPathReason } from './request-target.ts'
 import { writeThroughOrigin } from './write-through-origin.ts'
 
 /**
  * forwardToOrigin answers requests under the origin prefix from the origin, and passes every other request on:
- * 400 for a request target that is no path (`OPTIONS *`) or a path that could step out of ORIGIN_URL's base.
+ * 400 for a path that could step out of ORIGIN_URL's base (a request target that is no path, `OPTIONS *`, is
+ * refused before, by src/host-check.ts).
  *
  * @example app.use(forwardToOrigin)
  */
 export const forwardToOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const config = readOriginConfig(c.env)
   if (config === null) return next()
-  if (!isPathTarget(c.req.url)) {
-    throw new HttpError(400, 'The request target must be a path; "*" and other forms are not served here')
-  }
   const edge = new URL(c.req.url)
   const url = upstreamUrlOf(config, edge)
   if (url === null) return next()

@@ -126,6 +126,16 @@ describe('request bodies that fail while being read', () => {
   })
 })
 
+describe('the request target', () => {
+  it.each([{ method: 'OPTIONS' }, { method: 'GET' }])(
+    'answers $method * (what workerd makes of the asterisk form) with 400, origin mode off',
+    async ({ method }) => {
+      // workerd builds this URL for `OPTIONS * HTTP/1.1` with `Host: edge-etag.test`.
+      await expectProblem(await fetchWith({}, 'https://edge-etag.test*', { method }), 400)
+    },
+  )
+})
+
 describe('the Host header', () => {
   it.each([
     { host: 'x/api/items/apple?', why: 'a path in it' },

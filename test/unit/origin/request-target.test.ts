@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isPathTarget, refusedPathReason } from '../../../src/origin/request-target.ts'
+import { isPathTarget } from '../../../src/http/host.ts'
+import { refusedPathReason } from '../../../src/origin/request-target.ts'
 
 describe('refusedPathReason', () => {
   it.each([
