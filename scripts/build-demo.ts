@@ -7,7 +7,8 @@
  * Usage: node scripts/build-demo.ts
  */
 
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -20,17 +21,17 @@ const DEMO_SOURCE = fileURLToPath(new URL('../demo/', import.meta.url))
 const STATIC_FILES = ['index.html', 'favicon.svg']
 
 /**
- * buildDemo empties DEMO_OUTPUT and writes the page into it.
+ * buildDemo writes the page into DEMO_OUTPUT, then removes whatever else is there (a file removed from demo/
+ * must not stay served from an earlier build). The folder itself is never emptied first: two `wrangler dev`
+ * started at once each run this build, and one must not delete the folder while the other writes into it.
  *
  * @example
  * await buildDemo() // public/index.html, public/main.js, public/style.css
  */
 export async function buildDemo(): Promise<void> {
-  // A file removed from demo/ must not stay served from an earlier build.
-  rmSync(DEMO_OUTPUT, { recursive: true, force: true })
   mkdirSync(DEMO_OUTPUT, { recursive: true })
   for (const file of STATIC_FILES) copyFileSync(`${DEMO_SOURCE}${file}`, `${DEMO_OUTPUT}${file}`)
-  await build({
+  const { metafile } = await build({
     entryPoints: [`${DEMO_SOURCE}main.ts`, `${DEMO_SOURCE}style.css`],
     outdir: DEMO_OUTPUT,
     bundle: true,
@@ -42,7 +43,12 @@ export async function buildDemo(): Promise<void> {
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
+    metafile: true,
   })
+  const built = new Set([...STATIC_FILES, ...Object.keys(metafile.outputs).map((output) => basename(output))])
+  for (const entry of readdirSync(DEMO_OUTPUT)) {
+    if (!built.has(entry)) rmSync(`${DEMO_OUTPUT}${entry}`, { recursive: true, force: true })
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

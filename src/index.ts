@@ -10,6 +10,7 @@ import { dateHeader } from './date-header.ts'
 import type { AppEnv } from './env.ts'
 import { renderError } from './errors.ts'
 import { requireValidHost } from './host-check.ts'
+import { reindexRoutes } from './json-resource/reindex.ts'
 import { traceRequests } from './observability/trace-requests.ts'
 import { serveOpenApi } from './openapi/openapi-route.ts'
 import { forwardToOrigin } from './origin/origin-mode.ts'
@@ -27,6 +28,8 @@ app.use(corsForConfiguredOrigins)
 app.use(forwardToOrigin)
 app.route('/api/items', items)
 app.route('/api/tasks', tasks)
+// Backfills a resource's indexes: POST /admin/reindex/<resource> (see src/json-resource/reindex.ts).
+app.route('/admin', reindexRoutes)
 app.get('/openapi.json', serveOpenApi(app, { title: 'edge-etag', version: '0.1.0' }))
 // Any other path may be a file of the demo page (public/, built from demo/).
 app.notFound(answerUnrouted(app, (c) => staticFilesOf(c.env.ASSETS)))

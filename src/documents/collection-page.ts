@@ -107,17 +107,23 @@ async function openCursor(resource: string, sealed: string): Promise<string | nu
 }
 
 /**
- * nextPageUrl returns the relative URL of the page after this one.
+ * nextPageUrl returns the relative URL of the page after this one: the query `search` (if any), the limit,
+ * and the store's cursor sealed for `scope` (the resource, or the resource and its query, so that a cursor
+ * works only for the listing it came from).
  *
  * @example await nextPageUrl('/api/tasks', 'tasks', 20, 'AAAAAJ...') // '/api/tasks?limit=20&cursor=...'
+ * @example await nextPageUrl('/api/tasks', 'tasks?done=false', 20, 'AAAAAJ...', 'done=false')
+ * // '/api/tasks?done=false&limit=20&cursor=...'
  */
 export async function nextPageUrl(
   path: string,
-  resource: string,
+  scope: string,
   limit: number,
   storeCursor: string,
+  search = '',
 ): Promise<string> {
-  return `${path}?limit=${limit}&cursor=${await sealCursor(resource, storeCursor)}`
+  const query = search === '' ? '' : `${search}&`
+  return `${path}?${query}limit=${limit}&cursor=${await sealCursor(scope, storeCursor)}`
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { CanonicalJsonError, canonicalJson } from '../http/canonical-json.ts'
 import { contentETag } from '../http/content-etag.ts'
+import { type CollectionIndex, indexProblems } from './collection-index.ts'
 import type { DocumentContent } from './document.ts'
 import { type ValidationError, validationErrors } from './schema-issues.ts'
 
@@ -39,17 +40,24 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`
 }
 
+/** DocumentRules are what a resource asks of its documents: its schema, and what its indexes can hold. */
+export interface DocumentRules {
+  readonly schema?: StandardSchemaV1 | undefined
+  readonly indexes?: readonly CollectionIndex[]
+}
+
 /**
  * prepareDocument checks a JSON value as the document that would be stored, and returns its canonical
- * bytes and strong tag: 422 when it is not an object, when the schema refuses it (with `errors`), or when
- * canonical JSON cannot represent it, or when its canonical form exceeds `maxBytes`. What is stored is the
- * schema's output, so a schema's defaults and normalisations apply.
+ * bytes and strong tag: 422 when it is not an object, when the schema refuses it (with `errors`), when an
+ * indexed member cannot be indexed (with `errors`), when canonical JSON cannot represent it, or when its
+ * canonical form exceeds `maxBytes`. What is stored is the schema's output, so a schema's defaults and
+ * normalisations apply.
  *
- * @example await prepareDocument({ title: 'Buy milk', done: false }, taskSchema, 1_048_576) // { ok: true, ... }
+ * @example await prepareDocument({ title: 'Buy milk', done: false }, { schema: taskSchema }, 262_144) // { ok: true, ... }
  */
 export async function prepareDocument(
   value: unknown,
-  schema: StandardSchemaV1 | undefined,
+  { schema, indexes = [] }: DocumentRules,
   maxBytes: number,
 ): Promise<ContentVerdict> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -73,6 +81,12 @@ export async function prepareDocument(
       return { ok: false, problem: { status: 422, detail, errors: reported, omittedErrors } }
     }
     accepted = result.value
+  }
+  const unindexable = indexes.length === 0 ? [] : indexProblems(accepted as Record<string, unknown>, indexes)
+  if (unindexable.length > 0) {
+    const count = unindexable.length === 1 ? 'one member' : `${unindexable.length} members`
+    const detail = `The document has ${count} its resource's indexes cannot hold; see errors`
+    return { ok: false, problem: { status: 422, detail, errors: unindexable } }
   }
   let bytes: Uint8Array
   try {

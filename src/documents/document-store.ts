@@ -19,6 +19,12 @@ export interface ListOptions {
   readonly cursor: string | null
 }
 
+/** IndexedDocument is what an index entry says of its document: enough for a query page's tag. */
+export interface IndexedDocument {
+  readonly etag: string
+  readonly size: number
+}
+
 /**
  * LoadOptions bound what one load may read: it stops once it has read `budget` bytes, and plans its reads so
  * that they would stay within the store's limits even if every document were `largestDocument` bytes (a
@@ -45,6 +51,12 @@ export interface DocumentStore {
   delete(target: DocumentTarget): Promise<void>
   /** list returns a run of a resource's documents in id order, reading no document's bytes. */
   list(resource: string, options: ListOptions): Promise<Listing>
+  /** listIndex returns a run of the index entries under a prefix, in key order, as the documents they name. */
+  listIndex(prefix: string, options: ListOptions): Promise<Listing>
+  /** putIndexEntries writes index entries, each carrying the validators of the document they name. */
+  putIndexEntries(keys: readonly string[], document: IndexedDocument): Promise<void>
+  /** deleteIndexEntries removes index entries. */
+  deleteIndexEntries(keys: readonly string[]): Promise<void>
   /**
    * load reads the bytes of listed documents, in their order, until it has read `options.budget` bytes; one
    * deleted meanwhile is left out.

@@ -8,12 +8,16 @@
  * authoritative state, never against KV, which has no compare-and-set.
  */
 
-import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { parseEntityTagCondition } from '../http/entity-tag.ts'
 import { applyMergePatch } from '../http/merge-patch.ts'
 import { type ConditionalHeaders, evaluatePreconditions } from '../http/preconditions.ts'
 import type { DocumentValidators } from './document.ts'
-import { type ContentProblem, type ContentVerdict, prepareDocument } from './document-content.ts'
+import {
+  type ContentProblem,
+  type ContentVerdict,
+  type DocumentRules,
+  prepareDocument,
+} from './document-content.ts'
 import { nextLastModified } from './last-modified.ts'
 
 /** CommittedDocument is a document's authoritative state: its canonical bytes and their validators. */
@@ -172,14 +176,14 @@ export async function putDocument(
  * document is `not-found` whatever the preconditions say: RFC 9110 section 13.2.1 evaluates them only when
  * the unconditional answer would be 2xx.
  *
- * @example await patchDocument(records, { conditions, patch: { ok: true, json: '{"done":true}' }, schema }, policy)
+ * @example await patchDocument(records, { conditions, patch: { ok: true, json: '{"done":true}' }, rules }, policy)
  */
 export async function patchDocument(
   records: DocumentRecords,
   patch: {
     readonly conditions: ConditionalHeaders
     readonly patch: PatchVerdict
-    readonly schema: StandardSchemaV1 | undefined
+    readonly rules: DocumentRules
   },
   policy: WritePolicy,
 ): Promise<WriteOutcome> {
@@ -191,7 +195,7 @@ export async function patchDocument(
 
   const document: unknown = JSON.parse(new TextDecoder().decode(current.bytes))
   const merged = applyMergePatch(document, JSON.parse(patch.patch.json))
-  const verdict = await prepareDocument(merged, patch.schema, policy.maxBodyBytes)
+  const verdict = await prepareDocument(merged, patch.rules, policy.maxBodyBytes)
   if (!verdict.ok) return { result: 'unacceptable', problem: verdict.problem }
   return store(records, current, verdict)
 }

@@ -14,6 +14,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Context, Hono } from 'hono'
 import { requireBearerToken } from '../auth.ts'
+import { defineIndexes, type IndexDeclaration } from '../documents/collection-index.ts'
 import { declareResource } from '../documents/resource-rules.ts'
 import type { AppEnv } from '../env.ts'
 import { describedRoute } from '../openapi/route-descriptions.ts'
@@ -34,6 +35,12 @@ export interface JsonResourceDeclaration {
   readonly name: string
   /** A Standard Schema (zod, valibot, arktype...) every stored document must pass. Optional. */
   readonly schema?: StandardSchemaV1
+  /**
+   * What pages may be asked: `{ where: 'done' }` serves `?done=false`, `{ where: 'tags', each: true }` serves
+   * `?tags=home` (an array member that contains the value), `{ sort: 'due' }` serves `?sort=due` and
+   * `?sort=-due`, and `{ where: 'done', sort: 'due' }` both at once. Any other query is a 400. Optional.
+   */
+  readonly indexes?: readonly IndexDeclaration[]
 }
 
 /**
@@ -41,20 +48,20 @@ export interface JsonResourceDeclaration {
  * at startup when the name is not valid or is taken.
  *
  * @example
- * export const tasks = jsonResource({ name: 'tasks', schema: taskSchema })
+ * export const tasks = jsonResource({ name: 'tasks', schema: taskSchema, indexes: [{ where: 'done' }] })
  * app.route('/api/tasks', tasks)
  */
-export function jsonResource({ name, schema }: JsonResourceDeclaration): Hono<AppEnv> {
-  declareResource({ name, schema })
+export function jsonResource({ name, schema, indexes = [] }: JsonResourceDeclaration): Hono<AppEnv> {
+  const rules = declareResource({ name, schema, indexes: defineIndexes(indexes) })
   return new Hono<AppEnv>()
     .get(
       '/',
-      describedRoute({ resource: name, operation: 'page' }, (c) => readPage(c, name)),
+      describedRoute({ resource: name, operation: 'page' }, (c) => readPage(c, rules)),
     )
     .post(
       '/',
       requireBearerToken,
-      describedRoute({ resource: name, operation: 'create' }, (c) => createDocument(c, name, schema)),
+      describedRoute({ resource: name, operation: 'create' }, (c) => createDocument(c, name, rules)),
     )
     .use('/:id', async (c, next) => {
       // Every method, OPTIONS and unsupported ones included, answers an invalid id with 400.
@@ -69,7 +76,7 @@ export function jsonResource({ name, schema }: JsonResourceDeclaration): Hono<Ap
     .put(
       '/:id',
       requireBearerToken,
-      describedRoute({ resource: name, operation: 'replace' }, (c) => replaceDocument(c, name, schema)),
+      describedRoute({ resource: name, operation: 'replace' }, (c) => replaceDocument(c, name, rules)),
     )
     .patch(
       '/:id',

@@ -1,11 +1,13 @@
 /**
- * GET and HEAD of a collection: one page, validator-first. The page's tag comes from one KV list (ids and
- * tags), so a 304 reads no document; a 200 reads only the page's members, in bulk reads bounded by bytes.
+ * GET and HEAD of a collection: one page, in id order or as a query asks, validator-first. The page's tag
+ * comes from one KV list (of the documents, or of an index's entries: ids and tags either way), so a 304 reads
+ * no document; a 200 reads only the page's members, in bulk reads bounded by bytes.
  */
 
 import type { Context } from 'hono'
 import { answerConditionalRead } from '../conditional-response.ts'
 import { readConfig } from '../config.ts'
+import { indexPrefix, queryText, whereComponent } from '../documents/collection-index.ts'
 import {
   countWithinBudget,
   nextPageUrl,
@@ -16,34 +18,89 @@ import {
   pageJson,
   readPageQuery,
 } from '../documents/collection-page.ts'
-import type { ListedDocument, LoadedDocument } from '../documents/document.ts'
+import { type IndexQuery, readCollectionQuery } from '../documents/collection-query.ts'
+import type { ListedDocument, Listing, LoadedDocument } from '../documents/document.ts'
+import type { ListOptions } from '../documents/document-store.ts'
+import type { ResourceRules } from '../documents/resource-rules.ts'
 import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
 import { traceOf } from '../observability/request-trace.ts'
 import { storeOf } from './context.ts'
 
 /**
- * readPage answers a request for a page of `resource`: `?limit=` (1 to 1000, default 100) and `?cursor=`
- * (from a previous page's `next`), 400 when either is not valid.
- *
- * @example resource.get('/', (c) => readPage(c, 'tasks'))
+ * PageSource is where a page's members are listed from: the resource's documents in id order, or the entries
+ * of the index a query asks, with the check each member read must pass to be served.
  */
-export async function readPage(c: Context<AppEnv>, resource: string): Promise<Response> {
-  const query = await readPageQuery(resource, {
+interface PageSource {
+  /** What a cursor is sealed for: the resource, with the query when there is one. */
+  readonly scope: string
+  /** The query as `next` repeats it; empty for id order. */
+  readonly search: string
+  readonly list: (options: ListOptions) => Promise<Listing>
+  /** Whether a member read still answers the query (an index entry may be older than the document). */
+  readonly matches: (member: LoadedDocument) => boolean
+}
+
+async function pageSourceOf(c: Context<AppEnv>, rules: ResourceRules): Promise<PageSource> {
+  const store = storeOf(c)
+  const resource = rules.name
+  const parameters = [...new URL(c.req.url).searchParams]
+  const asked = readCollectionQuery(rules.indexes, parameters)
+  if (!asked.ok) throw new HttpError(400, asked.detail)
+  const { query } = asked
+  if (query === null) {
+    return {
+      scope: resource,
+      search: '',
+      list: (options) => store.list(resource, options),
+      matches: () => true,
+    }
+  }
+  const where = query.where === null ? null : await whereComponent(query.where)
+  const prefix = indexPrefix(resource, query.index, where, query.direction)
+  return {
+    scope: `${resource}?${query.search}`,
+    search: query.search,
+    list: (options) => store.listIndex(prefix, options),
+    matches: (member) => query.where === null || answers(member, query),
+  }
+}
+
+// answers reports whether a document read still holds the value its query asks for.
+function answers(member: LoadedDocument, query: IndexQuery): boolean {
+  const document = JSON.parse(member.json) as Record<string, unknown>
+  const name = query.index.where as string
+  if (!Object.hasOwn(document, name)) return false
+  const value = document[name]
+  if (query.index.each && Array.isArray(value))
+    return value.some((element) => queryText(element) === query.where)
+  return queryText(value) === query.where
+}
+
+/**
+ * readPage answers a request for a page of a resource: in id order, or as a query asks (`?<member>=<value>`,
+ * `?sort=<member>` or `?sort=-<member>`, served by a declared index), `?limit=` (1 to 1000, default 100) and
+ * `?cursor=` (from a previous page's `next`); 400 for anything else.
+ *
+ * @example resource.get('/', (c) => readPage(c, rules))
+ */
+export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promise<Response> {
+  const source = await pageSourceOf(c, rules)
+  const query = await readPageQuery(source.scope, {
     limit: c.req.queries('limit') ?? [],
     cursor: c.req.queries('cursor') ?? [],
   })
   if (!query.ok) throw new HttpError(400, query.detail)
-  const store = storeOf(c)
   const { maxBodyBytes } = readConfig(c.env)
-  let listing = await store.list(resource, query)
+  let listing = await source.list(query)
   // Too many bytes for one page: list again, only as many as fit, so that the cursor continues from there.
   const fitting = countWithinBudget(listing.documents, maxBodyBytes)
   if (fitting < listing.documents.length)
-    listing = await store.list(resource, { limit: fitting, cursor: query.cursor })
+    listing = await source.list({ limit: fitting, cursor: query.cursor })
   const listed = listing.documents
-  const next =
-    listing.cursor === null ? null : await nextPageUrl(c.req.path, resource, query.limit, listing.cursor)
+  const nextOf = (cursor: string | null) =>
+    cursor === null ? null : nextPageUrl(c.req.path, source.scope, query.limit, cursor, source.search)
+  const next = await nextOf(listing.cursor)
   const trace = traceOf(c)
   const validators = { etag: await trace.measure('hash', () => pageETag(listed, next)) }
   trace.noteRepresentation(pageByteLength(listed, next))
@@ -51,11 +108,12 @@ export async function readPage(c: Context<AppEnv>, resource: string): Promise<Re
   return answerConditionalRead(c.req.raw, {
     validators,
     load: async () => {
-      const page = await loadPage(c, resource, query, listed, next, maxBodyBytes)
+      const page = await loadPage(c, rules.name, source, query, listed, next, maxBodyBytes)
+      const members = page.members.filter(source.matches)
       // KV may have moved on between the list and the read: then the tag is that of what was read.
-      const same = page.next === next && sameMembers(page.members, listed)
-      const current = same ? validators : { etag: await pageETag(page.members, page.next) }
-      return { validators: current, body: pageJson(page.members, page.next) }
+      const same = page.next === next && sameMembers(members, listed)
+      const current = same ? validators : { etag: await pageETag(members, page.next) }
+      return { validators: current, body: pageJson(members, page.next) }
     },
     ...(next === null ? {} : { headers: { Link: `<${next}>; rel="next"` } }),
   })
@@ -69,6 +127,7 @@ export async function readPage(c: Context<AppEnv>, resource: string): Promise<Re
 async function loadPage(
   c: Context<AppEnv>,
   resource: string,
+  source: PageSource,
   query: PageQuery,
   listed: readonly ListedDocument[],
   next: string | null,
@@ -83,7 +142,7 @@ async function loadPage(
 
   const kept = loaded.documents.slice(0, fitting)
   const last = kept.at(-1)
-  const shorter = await store.list(resource, {
+  const shorter = await source.list({
     limit: Math.max(1, listed.findIndex(({ id }) => id === last?.id) + 1),
     cursor: query.cursor,
   })
@@ -92,7 +151,9 @@ async function loadPage(
   return {
     members: kept.filter(({ id }) => named.has(id)),
     next:
-      shorter.cursor === null ? null : await nextPageUrl(c.req.path, resource, query.limit, shorter.cursor),
+      shorter.cursor === null
+        ? null
+        : await nextPageUrl(c.req.path, source.scope, query.limit, shorter.cursor, source.search),
   }
 }
 

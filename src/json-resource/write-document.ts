@@ -4,12 +4,11 @@
  * commits atomically (src/documents/document-writes.ts); the answer is what the writer did.
  */
 
-import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { Context } from 'hono'
 import { REVALIDATE, refusalError, representationHeaders } from '../conditional-response.ts'
 import { readConfig } from '../config.ts'
 import { type DocumentTarget, StorageUnavailableError } from '../documents/document.ts'
-import { type ContentVerdict, prepareDocument } from '../documents/document-content.ts'
+import { type ContentVerdict, type DocumentRules, prepareDocument } from '../documents/document-content.ts'
 import { isRefusal, type PatchVerdict, type WriteOutcome } from '../documents/document-writes.ts'
 import { uuidV7 } from '../documents/uuid-v7.ts'
 import type { AppEnv } from '../env.ts'
@@ -33,19 +32,19 @@ export const MERGE_PATCH_TYPE = 'application/merge-patch+json'
  * replaceDocument answers a PUT: 201 when it created the document, 200 when it replaced it (or the bytes
  * were identical), with the stored representation and its validators.
  *
- * @example resource.put('/:id', requireBearerToken, (c) => replaceDocument(c, 'tasks', taskSchema))
+ * @example resource.put('/:id', requireBearerToken, (c) => replaceDocument(c, 'tasks', rules))
  */
 export async function replaceDocument(
   c: Context<AppEnv>,
   resource: string,
-  schema: StandardSchemaV1 | undefined,
+  rules: DocumentRules,
 ): Promise<Response> {
   const target = targetOf(c, resource)
   const policy = readConfig(c.env)
   checkContentFields(c, JSON_TYPE, policy.maxBodyBytes)
   const content = await verdictOf<ContentVerdict>(async () => {
     const value = await readJson(c, policy.maxBodyBytes)
-    return traceOf(c).measure('hash', () => prepareDocument(value, schema, policy.maxBodyBytes))
+    return traceOf(c).measure('hash', () => prepareDocument(value, rules, policy.maxBodyBytes))
   })
   const conditions = readConditionalHeaders(c.req.raw.headers)
   return answerWrite(c, target, (writer) => writer.put(target, content, conditions, policy))
@@ -64,19 +63,19 @@ const CREATE_ONLY: ConditionalHeaders = {
  * time) and creates the document as a creating PUT does: 201 with Location, the stored representation and its
  * validators. The write is create-only, so an id that were ever taken could not be overwritten.
  *
- * @example resource.post('/', requireBearerToken, (c) => createDocument(c, 'tasks', taskSchema))
+ * @example resource.post('/', requireBearerToken, (c) => createDocument(c, 'tasks', rules))
  */
 export async function createDocument(
   c: Context<AppEnv>,
   resource: string,
-  schema: StandardSchemaV1 | undefined,
+  rules: DocumentRules,
 ): Promise<Response> {
   const target = { resource, id: uuidV7() }
   const policy = readConfig(c.env)
   checkContentFields(c, JSON_TYPE, policy.maxBodyBytes)
   const content = await verdictOf<ContentVerdict>(async () => {
     const value = await readJson(c, policy.maxBodyBytes)
-    return traceOf(c).measure('hash', () => prepareDocument(value, schema, policy.maxBodyBytes))
+    return traceOf(c).measure('hash', () => prepareDocument(value, rules, policy.maxBodyBytes))
   })
   const path = `${c.req.path.replace(/\/$/, '')}/${target.id}`
   return answerWrite(c, target, (writer) => writer.put(target, content, CREATE_ONLY, policy), path)

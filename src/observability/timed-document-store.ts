@@ -11,7 +11,13 @@ import type {
   Listing,
   StoredDocument,
 } from '../documents/document.ts'
-import type { DocumentStore, ListOptions, Loaded, LoadOptions } from '../documents/document-store.ts'
+import type {
+  DocumentStore,
+  IndexedDocument,
+  ListOptions,
+  Loaded,
+  LoadOptions,
+} from '../documents/document-store.ts'
 import type { RequestTrace } from './request-trace.ts'
 
 /**
@@ -43,6 +49,18 @@ export class TimedDocumentStore implements DocumentStore {
 
   list(resource: string, options: ListOptions): Promise<Listing> {
     return this.#trace.measure('kv', () => this.#store.list(resource, options))
+  }
+
+  listIndex(prefix: string, options: ListOptions): Promise<Listing> {
+    return this.#trace.measure('kv', () => this.#store.listIndex(prefix, options))
+  }
+
+  putIndexEntries(keys: readonly string[], document: IndexedDocument): Promise<void> {
+    return this.#trace.measure('kv', () => this.#store.putIndexEntries(keys, document))
+  }
+
+  deleteIndexEntries(keys: readonly string[]): Promise<void> {
+    return this.#trace.measure('kv', () => this.#store.deleteIndexEntries(keys))
   }
 
   load(resource: string, documents: readonly ListedDocument[], options: LoadOptions): Promise<Loaded> {

@@ -59,5 +59,17 @@ export const taskSchema = z.strictObject({
 /** Task is a stored task, as taskSchema outputs it: the document type the typed client hands out. */
 export type Task = z.output<typeof taskSchema>
 
-/** tasks serves documents that pass taskSchema; anything else is a 422 naming each problem. */
-export const tasks = jsonResource({ name: 'tasks', schema: taskSchema })
+/**
+ * tasks serves documents that pass taskSchema; anything else is a 422 naming each problem. Its pages answer
+ * `?done=false`, `?tags=home`, `?sort=due` (or `-due`) and `?done=false&sort=due`, each from its own index.
+ */
+export const tasks = jsonResource({
+  name: 'tasks',
+  schema: taskSchema,
+  indexes: [
+    { where: 'done' },
+    { where: 'tags', each: true },
+    { sort: 'due' },
+    { where: 'done', sort: 'due' },
+  ],
+})

@@ -9,6 +9,7 @@
  */
 
 import { DurableObject } from 'cloudflare:workers'
+import { indexKeysOf } from '../documents/collection-index.ts'
 import type { DocumentTarget } from '../documents/document.ts'
 import type { ContentVerdict } from '../documents/document-content.ts'
 import type { DocumentStore } from '../documents/document-store.ts'
@@ -40,6 +41,8 @@ interface WriterState {
   readonly publishedVersion: number
   /** When KV last accepted a write of this document's key, in ms. */
   readonly publishedAt: number
+  /** The index entries of the published version, in KV (absent: none yet). */
+  readonly indexKeys?: readonly string[]
 }
 
 /** DocumentWriterRpc is what the worker may call on a document's writer. */
@@ -57,7 +60,13 @@ export interface DocumentWriterRpc {
     policy: WritePolicy,
   ): Promise<WriteOutcome>
   remove(target: DocumentTarget, conditions: ConditionalHeaders, policy: WritePolicy): Promise<WriteOutcome>
+  reindex(target: DocumentTarget): Promise<ReindexOutcome>
 }
+
+/** ReindexOutcome is what a reindex did: the entries its document now has, or that the writer failed. */
+export type ReindexOutcome =
+  | { readonly result: 'reindexed'; readonly entries: number }
+  | { readonly result: 'failed' }
 
 /**
  * documentWriterFor returns the writer of one document. Workers' generated stub types wrap each result in
@@ -144,13 +153,58 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
     if (rules === null) throw new Error(`No resource is declared as "${target.resource}"`)
     const bytes = patch.ok ? patch.json.length : 0
     return this.#write(target, bytes, conditions, (records) =>
-      patchDocument(records, { conditions, patch, schema: rules.schema }, policy),
+      patchDocument(records, { conditions, patch, rules }, policy),
     )
   }
 
   /** remove deletes the document if it exists and the preconditions hold. */
   remove(target: DocumentTarget, conditions: ConditionalHeaders, policy: WritePolicy) {
     return this.#write(target, 0, conditions, (records) => deleteDocument(records, { conditions }, policy))
+  }
+
+  /**
+   * reindex writes the index entries of the document as it stands (adopting it from KV when this object has
+   * never written it), and removes entries it no longer has: the backfill of an index declared after
+   * documents were stored.
+   */
+  async reindex(target: DocumentTarget): Promise<ReindexOutcome> {
+    return this.#serialized(async () => {
+      try {
+        const state = await this.#load(target)
+        const indexKeys = await this.#publishIndexes(state)
+        await this.ctx.storage.put(STATE_KEY, { ...state, indexKeys })
+        return { result: 'reindexed', entries: indexKeys.length }
+      } catch (error) {
+        console.error(`DocumentWriter ${target.resource}/${target.id}: reindexing failed`, error)
+        return { result: 'failed' }
+      }
+    })
+  }
+
+  // Writes the index entries of the state's document and deletes the entries of the version before it that
+  // it no longer has; returns the entries it has now. Each entry's key holds the document's id, so no write
+  // here touches a key another document writes.
+  async #publishIndexes(state: WriterState): Promise<string[]> {
+    const { target, document } = state
+    const indexes = rulesOf(target.resource)?.indexes ?? []
+    const keys =
+      document === null || indexes.length === 0
+        ? []
+        : await indexKeysOf(
+            target.resource,
+            target.id,
+            JSON.parse(new TextDecoder().decode(document.bytes)) as Record<string, unknown>,
+            indexes,
+          )
+    if (document !== null && keys.length > 0) {
+      await this.publisher.putIndexEntries(keys, {
+        etag: document.validators.etag,
+        size: document.bytes.byteLength,
+      })
+    }
+    const stale = (state.indexKeys ?? []).filter((key) => !keys.includes(key))
+    if (stale.length > 0) await this.publisher.deleteIndexEntries(stale)
+    return keys
   }
 
   /** alarm publishes what an earlier publication could not, retrying until KV takes it. */
@@ -272,8 +326,10 @@ export class DocumentWriter extends DurableObject<Env> implements DocumentWriter
       } else {
         await this.publisher.delete(target)
       }
+      const indexKeys = await this.#publishIndexes(state)
       await this.ctx.storage.put(STATE_KEY, {
         ...state,
+        indexKeys,
         publishedVersion: state.version,
         publishedAt: Date.now(),
       })

@@ -7,6 +7,7 @@
  * very bytes it serves, and a listing returns every document's tag without reading any value.
  */
 
+import { idOfIndexKey } from '../documents/collection-index.ts'
 import { utf8Length } from '../documents/collection-page.ts'
 import type {
   DocumentContent,
@@ -18,7 +19,13 @@ import type {
   StoredDocument,
 } from '../documents/document.ts'
 import { StorageUnavailableError } from '../documents/document.ts'
-import type { DocumentStore, ListOptions, Loaded, LoadOptions } from '../documents/document-store.ts'
+import type {
+  DocumentStore,
+  IndexedDocument,
+  ListOptions,
+  Loaded,
+  LoadOptions,
+} from '../documents/document-store.ts'
 import { type DocumentMetadata, documentKey, resourcePrefix } from './keys.ts'
 
 /** BULK_READ_KEYS is the most keys one KV bulk read may name. */
@@ -129,6 +136,29 @@ export class KvDocumentStore implements DocumentStore {
         : [],
     )
     return { documents, cursor: listed.list_complete ? null : listed.cursor }
+  }
+
+  async listIndex(prefix: string, { limit, cursor }: ListOptions): Promise<Listing> {
+    const listed = await attempt('list', () =>
+      this.#kv.list<IndexedDocument>({ prefix, limit, ...(cursor === null ? {} : { cursor }) }),
+    )
+    const documents = listed.keys.flatMap(({ name, metadata }) =>
+      typeof metadata?.etag === 'string'
+        ? [{ id: idOfIndexKey(name), etag: metadata.etag, size: sizeOf(metadata as DocumentMetadata) }]
+        : [],
+    )
+    return { documents, cursor: listed.list_complete ? null : listed.cursor }
+  }
+
+  async putIndexEntries(keys: readonly string[], { etag, size }: IndexedDocument): Promise<void> {
+    // An entry's value is empty: all it says is in its key and its metadata.
+    await attempt('put', () =>
+      Promise.all(keys.map((key) => this.#kv.put(key, '', { metadata: { etag, size } }))),
+    )
+  }
+
+  async deleteIndexEntries(keys: readonly string[]): Promise<void> {
+    await attempt('delete', () => Promise.all(keys.map((key) => this.#kv.delete(key))))
   }
 
   async load(
