@@ -11,6 +11,8 @@ export interface Env {
   readonly DOCUMENTS: KVNamespace
   /** One DocumentWriter Durable Object per document commits its writes; see src/store/document-writer.ts. */
   readonly DOCUMENT_WRITER: DurableObjectNamespace
+  /** One IdempotencyKeys Durable Object per Idempotency-Key of a resource; see src/store/idempotency-keys.ts. */
+  readonly IDEMPOTENCY_KEYS: DurableObjectNamespace
   /** The demo page's files (Workers Static Assets, public/); absent where no assets are configured. */
   readonly ASSETS?: Fetcher
   /** Bearer token for writes (a secret). Without one, every write is refused. */

@@ -37,3 +37,4 @@ app.onError(renderError)
 
 export default app
 export { DocumentWriter } from './store/document-writer.ts'
+export { IdempotencyKeys } from './store/idempotency-keys.ts'

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_LIMIT_BYTES, readConfig } from '../../src/config.ts'
 import type { Env } from '../../src/env.ts'
 
-const ENV = { DOCUMENTS: {} as KVNamespace, DOCUMENT_WRITER: {} as Env['DOCUMENT_WRITER'] } satisfies Env
+const ENV = {
+  DOCUMENTS: {} as KVNamespace,
+  DOCUMENT_WRITER: {} as Env['DOCUMENT_WRITER'],
+  IDEMPOTENCY_KEYS: {} as Env['IDEMPOTENCY_KEYS'],
+} satisfies Env
 
 describe('readConfig', () => {
   it.each([
