@@ -4,7 +4,7 @@
 
 import { type CacheStore, memoryStore } from './cache-store.ts'
 import { HttpSession } from './http-session.ts'
-import { DEFAULT_MAX_RETRIES, ResourceClient } from './resource-client.ts'
+import { DEFAULT_RETRY_POLICY, ResourceClient, type RetryPolicy } from './resource-client.ts'
 import type { ClientStats } from './stats.ts'
 import type { Exchange, FetchLike, JsonObject } from './types.ts'
 
@@ -24,6 +24,10 @@ export interface ClientOptions {
   readonly store?: CacheStore
   /** How many times update() tries again after a conflict; 3 by default. */
   readonly maxRetries?: number
+  /** How many times create() sends its POST again, with its Idempotency-Key, after a network failure or a 409; 3 by default. */
+  readonly createRetries?: number
+  /** How long create() waits before its first retry, doubled for each one after; 250 ms by default. */
+  readonly retryDelayMs?: number
   /** Called once per HTTP exchange, after the client has interpreted it. */
   readonly onExchange?: (exchange: Exchange) => void
 }
@@ -61,10 +65,14 @@ export function createClient<Api extends object = Record<string, JsonObject>>(
     token: options.token ?? null,
     onExchange: options.onExchange ?? null,
   })
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
+  const retry: RetryPolicy = {
+    maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+    createRetries: options.createRetries ?? DEFAULT_RETRY_POLICY.createRetries,
+    retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.retryDelayMs,
+  }
   return {
     resource: <Name extends keyof Api & string>(name: Name, path = `/api/${name}`) =>
-      new ResourceClient<Api[Name]>(session, resourceUrl(base, path), maxRetries),
+      new ResourceClient<Api[Name]>(session, resourceUrl(base, path), retry),
     get stats(): ClientStats {
       return { ...session.stats }
     },

@@ -98,7 +98,12 @@ export async function deleteDocument(
   await refused(session, received, url, held)
 }
 
-function authorization(session: HttpSession): Record<string, string> {
+/**
+ * authorization returns the Authorization field a write carries: the bearer token, or nothing without one.
+ *
+ * @example const headers = { ...ACCEPT_JSON, ...authorization(session) }
+ */
+export function authorization(session: HttpSession): Record<string, string> {
   return session.token === null ? {} : { Authorization: `Bearer ${session.token}` }
 }
 

@@ -14,7 +14,7 @@ import type { Exchange, ExchangeOutcome, FetchLike } from './types.ts'
  * @example const request: Outgoing = { method: 'GET', url, headers: { 'If-None-Match': '"a1"' } }
  */
 export interface Outgoing {
-  readonly method: 'GET' | 'PUT' | 'PATCH' | 'DELETE'
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string

@@ -1,8 +1,10 @@
 /**
  * Collection pages: each page is read conditionally and held by its URL with its ETag, so walking a collection
- * again costs a 304 per unchanged page; the walk follows each page's `next` (or its Link rel="next").
+ * (or a query of it) again costs a 304 per unchanged page; the walk follows each page's `next` (or its Link
+ * rel="next"), which repeats the query.
  */
 
+import { firstPageUrl, type PageQuery } from './collection-query.ts'
 import { ACCEPT_JSON } from './document-reads.ts'
 import type { HttpSession, Received } from './http-session.ts'
 import type { Page, PageItem } from './types.ts'
@@ -14,19 +16,17 @@ interface PageBody<T> {
 }
 
 /**
- * walkPages yields the pages of the collection at `collectionUrl` in order, from the first to the one without a
- * next page; `limit` (1 to 1000) asks for that many documents per page.
+ * walkPages yields the pages of the collection at `collectionUrl` that answer `query`, in order, from the first
+ * to the one without a next page: in id order, or as the query filters and sorts (see PageQuery).
  *
- * @example for await (const page of walkPages<Task>(session, tasksUrl, 100)) count += page.items.length
+ * @example for await (const page of walkPages<Task>(session, tasksUrl, { where: { done: false } })) count++
  */
 export async function* walkPages<T>(
   session: HttpSession,
   collectionUrl: string,
-  limit?: number,
+  query: PageQuery<T> = {},
 ): AsyncGenerator<Page<T>, void, undefined> {
-  const first = new URL(collectionUrl)
-  if (limit !== undefined) first.searchParams.set('limit', String(limit))
-  let url: string | null = first.href
+  let url: string | null = firstPageUrl(collectionUrl, query)
   while (url !== null) {
     const page: Page<T> = await readPage<T>(session, url)
     yield page

@@ -2,12 +2,20 @@
  * The client of one resource (`/api/tasks`, say): its documents by id, and its collection by pages.
  */
 
+import { firstPageUrl, type PageQuery } from './collection-query.ts'
+import {
+  type CreateOptions,
+  createDocument,
+  DEFAULT_CREATE_RETRIES,
+  DEFAULT_RETRY_DELAY_MS,
+  newIdempotencyKey,
+} from './create-document.ts'
 import { readDocument } from './document-reads.ts'
 import { deleteDocument, type Precondition, writeDocument } from './document-writes.ts'
 import { ConflictError } from './errors.ts'
 import type { HttpSession } from './http-session.ts'
 import { walkPages } from './pages.ts'
-import type { MergePatch, Page, PageItem, Versioned } from './types.ts'
+import type { Created, MergePatch, Page, PageItem, Versioned } from './types.ts'
 
 /**
  * DEFAULT_MAX_RETRIES is how many times update() tries again after a conflict before it gives up.
@@ -15,6 +23,30 @@ import type { MergePatch, Page, PageItem, Versioned } from './types.ts'
  * @example createClient({ baseUrl, maxRetries: DEFAULT_MAX_RETRIES * 2 })
  */
 export const DEFAULT_MAX_RETRIES = 3
+
+/**
+ * RetryPolicy says how often a resource's client tries again: `maxRetries` for update() after a conflict,
+ * `createRetries` for create() after a network failure or a 409, waiting `retryDelayMs` before the first of
+ * those and twice as long before each one after.
+ *
+ * @example new ResourceClient(session, tasksUrl, { ...DEFAULT_RETRY_POLICY, createRetries: 5 })
+ */
+export interface RetryPolicy {
+  readonly maxRetries: number
+  readonly createRetries: number
+  readonly retryDelayMs: number
+}
+
+/**
+ * DEFAULT_RETRY_POLICY is the RetryPolicy of a client created without retry options.
+ *
+ * @example createClient({ baseUrl, maxRetries: DEFAULT_RETRY_POLICY.maxRetries })
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: DEFAULT_MAX_RETRIES,
+  createRetries: DEFAULT_CREATE_RETRIES,
+  retryDelayMs: DEFAULT_RETRY_DELAY_MS,
+}
 
 /**
  * ResourceClient reads and writes the documents of one resource, each a T. Reads revalidate what the client
@@ -27,12 +59,12 @@ export const DEFAULT_MAX_RETRIES = 3
 export class ResourceClient<T> {
   readonly #session: HttpSession
   readonly #collectionUrl: string
-  readonly #maxRetries: number
+  readonly #retry: RetryPolicy
 
-  constructor(session: HttpSession, collectionUrl: string, maxRetries = DEFAULT_MAX_RETRIES) {
+  constructor(session: HttpSession, collectionUrl: string, retry: RetryPolicy = DEFAULT_RETRY_POLICY) {
     this.#session = session
     this.#collectionUrl = collectionUrl
-    this.#maxRetries = maxRetries
+    this.#retry = retry
   }
 
   /** url returns the absolute URL of the document `id`. */
@@ -45,8 +77,28 @@ export class ResourceClient<T> {
     return readDocument<T>(this.#session, this.url(id))
   }
 
-  /** create stores a new document with If-None-Match: *; a ConflictError, with the current one, if taken. */
-  create(id: string, value: T): Promise<Versioned<T>> {
+  /**
+   * create POSTs a new document to the collection and returns it with the id the server picked, holding it as
+   * a read would be held (so get(id) next is a 304). The POST carries an Idempotency-Key, `options.
+   * idempotencyKey` or one made for this call, and is sent again with it after a network failure or a 409, up
+   * to `createRetries` times: a retry never creates a second document. ApiError for any other refusal.
+   */
+  create(value: T, options: CreateOptions = {}): Promise<Created<T>> {
+    return createDocument<T>(this.#session, {
+      collectionUrl: this.#collectionUrl,
+      documentUrl: (id) => this.url(id),
+      value,
+      key: options.idempotencyKey ?? newIdempotencyKey(),
+      retries: this.#retry.createRetries,
+      delayMs: this.#retry.retryDelayMs,
+    })
+  }
+
+  /**
+   * createAt stores a new document under an id the caller picks, with a PUT and If-None-Match: *; a
+   * ConflictError, carrying the current document, if the id is taken.
+   */
+  createAt(id: string, value: T): Promise<Versioned<T>> {
     return writeDocument<T>(this.#session, this.url(id), {
       method: 'PUT',
       body: value,
@@ -97,7 +149,7 @@ export class ResourceClient<T> {
           precondition: { kind: 'tag', etag: base.etag },
         })
       } catch (error) {
-        if (!(error instanceof ConflictError) || error.current === null || attempt >= this.#maxRetries)
+        if (!(error instanceof ConflictError) || error.current === null || attempt >= this.#retry.maxRetries)
           throw error
         this.#session.stats.retries++
         base = error.current as Versioned<T>
@@ -105,15 +157,32 @@ export class ResourceClient<T> {
     }
   }
 
-  /** pages yields the collection's pages in id order, each revalidated against the one held for its URL. */
-  pages(options: { limit?: number } = {}): AsyncGenerator<Page<T>, void, undefined> {
-    return walkPages<T>(this.#session, this.#collectionUrl, options.limit)
+  /**
+   * firstPageUrl returns the absolute URL of a query's first page, the one pages() and list() read first.
+   *
+   * @example tasks.firstPageUrl({ where: { done: false } }) // 'https://api.example/api/tasks?done=false'
+   */
+  firstPageUrl(query: PageQuery<T> = {}): string {
+    return firstPageUrl(this.#collectionUrl, query)
   }
 
-  /** list returns every document of the collection, following the pages to the last. */
-  async list(options: { limit?: number } = {}): Promise<PageItem<T>[]> {
+  /**
+   * pages yields the pages of the collection, or of a query of it (`where`, `sort`: see PageQuery), following
+   * each page's `next`; each page is revalidated with the tag held for its URL, so an unchanged one is a 304.
+   */
+  pages(query: PageQuery<T> = {}): AsyncGenerator<Page<T>, void, undefined> {
+    return walkPages<T>(this.#session, this.#collectionUrl, query)
+  }
+
+  /**
+   * list returns every document of the collection, or every one a query matches, in the query's order,
+   * following the pages to the last.
+   *
+   * @example const open = await tasks.list({ where: { done: false }, sort: 'due' })
+   */
+  async list(query: PageQuery<T> = {}): Promise<PageItem<T>[]> {
     const items: PageItem<T>[] = []
-    for await (const page of this.pages(options)) items.push(...page.items)
+    for await (const page of this.pages(query)) items.push(...page.items)
     return items
   }
 }

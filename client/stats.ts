@@ -4,8 +4,8 @@
 
 /**
  * ClientStats counts the client's work: `requests` sent; `hits` (304s that let it reuse a held body) and
- * `misses` (200s that brought one); `conflicts` (412s); `retries` (attempts update() made again after a
- * conflict); `staleIgnored` (answers from an edge that had not yet seen what the client holds); `bytesReceived`
+ * `misses` (200s that brought one); `conflicts` (412s); `retries` (requests sent again: by update() after a
+ * conflict, by create() after a network failure or a 409); `staleIgnored` (answers from an edge that had not yet seen what the client holds); `bytesReceived`
  * (bodies as delivered) and `bytesSaved` (held bodies reused on a 304).
  *
  * @example const { hits, bytesSaved } = client.stats

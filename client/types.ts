@@ -32,6 +32,18 @@ export interface Versioned<T> {
 }
 
 /**
+ * Created is a document create() stored: its id, which the server picked (read from Location), and the stored
+ * representation with its validators. `replayed` is true when the server answered a retry with what it had
+ * answered the first request (Idempotent-Replayed: true): the document was created once, by that request.
+ *
+ * @example const { id, etag } = await tasks.create({ title: 'Buy milk', done: false })
+ */
+export interface Created<T> extends Versioned<T> {
+  readonly id: string
+  readonly replayed: boolean
+}
+
+/**
  * MergePatch is a JSON Merge Patch (RFC 7396) of a T: any members, each patched in turn, and `null` to remove
  * one. Arrays are replaced whole, as the RFC says.
  *
@@ -54,7 +66,7 @@ export interface PageItem<T> {
 }
 
 /**
- * Page is one page of a collection, in id order. `next` is the absolute URL of the following page, or null on
+ * Page is one page of a collection, in id order or in the order its query asks. `next` is the absolute URL of the following page, or null on
  * the last; `fromCache` is true when a 304 let the client reuse the page it held.
  *
  * @example for await (const page of tasks.pages({ limit: 100 })) console.log(page.items.length)

@@ -1,9 +1,9 @@
 /**
- * The lists of items and tasks: each read page by page through the client, so a revisit costs a 304 per
- * unchanged page, and drawn as buttons that open a document in the editor.
+ * The lists of items and tasks: each read page by page through the client (the tasks as their filters ask),
+ * so a revisit costs a 304 per unchanged page, and drawn as buttons that open a document in the editor.
  */
 
-import type { Client } from '../client/index.ts'
+import type { Client, PageQuery } from '../client/index.ts'
 import { byId, h } from './dom.ts'
 import { type DemoApi, type DocumentValue, type ResourceName, resourceOf } from './resources.ts'
 
@@ -16,24 +16,41 @@ export interface Selected {
   readonly id: string
 }
 
+/** Listed is what one read of a list found: the ids and values in order, and whether each page was a 304. */
+export interface Listed {
+  /** The URL of the first page, with the query. */
+  readonly url: string
+  readonly ids: readonly string[]
+  readonly values: readonly DocumentValue[]
+  readonly pages: readonly { readonly fromCache: boolean }[]
+}
+
 /**
- * loadList reads every page of `resource` and draws its list; `open` is called when a document is picked.
+ * loadList reads every page of `resource` that answers `query` and draws its list; `open` is called when a
+ * document is picked. The list carries the query it shows in data-query (`done=false`, or empty).
  *
- * @example await loadList(client, 'tasks', selected, (resource, id) => editor.open(resource, id))
+ * @example await loadList(client, 'tasks', selected, (resource, id) => editor.open(resource, id), filters.query)
  */
 export async function loadList(
   client: Client<DemoApi>,
   resource: ResourceName,
   selected: Selected | null,
   open: (resource: ResourceName, id: string) => void,
-): Promise<string[]> {
+  query: PageQuery<DocumentValue> = {},
+): Promise<Listed> {
   const list = byId(`${resource}-list`, HTMLUListElement)
   list.setAttribute('aria-busy', 'true')
   const rows: HTMLLIElement[] = []
   const ids: string[] = []
-  for await (const page of resourceOf(client, resource).pages({ limit: PAGE_LIMIT })) {
+  const values: DocumentValue[] = []
+  const pages: { fromCache: boolean }[] = []
+  const resourceClient = resourceOf(client, resource)
+  const asked = { ...query, limit: PAGE_LIMIT }
+  for await (const page of resourceClient.pages(asked)) {
+    pages.push({ fromCache: page.fromCache })
     for (const { id, value } of page.items) {
       ids.push(id)
+      values.push(value)
       const current = selected?.resource === resource && selected.id === id
       const button = h(
         'button',
@@ -45,11 +62,13 @@ export async function loadList(
       rows.push(h('li', value.done === true ? { class: 'doc-done' } : {}, button))
     }
   }
-  list.replaceChildren(
-    ...(rows.length > 0 ? rows : [h('li', { class: 'doc-empty' }, 'None yet: create one below.')]),
-  )
+  const url = resourceClient.firstPageUrl(asked)
+  const shown = new URLSearchParams([...new URL(url).searchParams].filter(([name]) => name !== 'limit'))
+  const empty = shown.size > 0 ? 'Nothing matches this filter.' : 'None yet: create one below.'
+  list.replaceChildren(...(rows.length > 0 ? rows : [h('li', { class: 'doc-empty' }, empty)]))
+  list.dataset.query = shown.toString()
   list.setAttribute('aria-busy', 'false')
-  return ids
+  return { url, ids, values, pages }
 }
 
 /**

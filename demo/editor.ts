@@ -70,6 +70,11 @@ export class Editor {
     }
   }
 
+  /** showError says in the editor's message line why something the page did failed. */
+  showError(error: unknown): void {
+    this.#sayError(error)
+  }
+
   /** close empties the editor. */
   close(): void {
     this.#open = null
@@ -157,7 +162,7 @@ export class Editor {
       else if (choice === 'mine')
         result =
           theirs === null
-            ? await resource.create(open.id, mine)
+            ? await resource.createAt(open.id, mine)
             : await resource.put(open.id, mine, { ifMatch: theirs.etag })
       // update() applies my changes to whatever is current, and again if that moves under it.
       else result = await resource.update(open.id, (current) => mergeMine(open.base.value, mine, current))

@@ -1,14 +1,16 @@
 /**
- * The demo page: lists items and tasks through the typed client, edits them, and shows every exchange. The
- * client's store is this tab's sessionStorage, so a reload revalidates what the tab already holds (304s), and
- * two tabs hold their own versions, as two people would, so that saving in both shows the 412.
+ * The demo page: lists items and tasks through the typed client (the tasks as their filters ask), creates them
+ * with POST, edits them, and shows every exchange. The client's store is this tab's sessionStorage, so a reload
+ * revalidates what the tab already holds (304s), and two tabs hold their own versions, as two people would, so
+ * that saving in both shows the 412.
  */
 
 import { type Client, createClient, webStorageStore } from '../client/index.ts'
-import { loadList, markSelected, type Selected } from './document-lists.ts'
+import { type Listed, loadList, markSelected, type Selected } from './document-lists.ts'
 import { byId } from './dom.ts'
 import { Editor } from './editor.ts'
 import { type DemoApi, newDocument, RESOURCE_NAMES, type ResourceName, resourceOf } from './resources.ts'
+import { TaskFilters } from './task-filters.ts'
 import { loadToken, saveToken } from './token.ts'
 import { TrafficBoard } from './traffic-board.ts'
 
@@ -40,12 +42,27 @@ const editor = new Editor({
   },
 })
 const open = (resource: ResourceName, id: string) => void editor.open(resource, id)
+const filters = new TaskFilters(() => void refresh(['tasks']))
 
-async function refresh(resources: readonly ResourceName[]): Promise<Map<ResourceName, string[]>> {
-  const lists = await Promise.all(
-    resources.map((resource) => loadList(client, resource, editor.selected, open)),
-  )
-  return new Map(resources.map((resource, index) => [resource, lists[index] ?? []]))
+// Reads of one list run one after the other, so that a quick change of filter cannot draw an older answer last.
+const reading = new Map<ResourceName, Promise<unknown>>()
+
+function readList(resource: ResourceName): Promise<Listed> {
+  const read = (reading.get(resource) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      if (resource !== 'tasks') return loadList(client, resource, editor.selected, open)
+      const listed = await loadList(client, resource, editor.selected, open, filters.query)
+      filters.showRead(listed.url, listed.pages, listed.values)
+      return listed
+    })
+  reading.set(resource, read)
+  return read
+}
+
+async function refresh(resources: readonly ResourceName[]): Promise<Map<ResourceName, Listed>> {
+  const lists = await Promise.all(resources.map(readList))
+  return new Map(resources.map((resource, index) => [resource, lists[index] as Listed]))
 }
 
 function rememberedSelection(): Selected | null {
@@ -78,27 +95,32 @@ revalidate.addEventListener('click', async () => {
   }
 })
 
-byId('new-doc-form', HTMLFormElement).addEventListener('submit', async (event) => {
+// POST: the server picks the id. The client sends an Idempotency-Key and retries a lost answer with it, so a
+// flaky connection never creates the task twice.
+const newDocForm = byId('new-doc-form', HTMLFormElement)
+newDocForm.addEventListener('submit', async (event) => {
   event.preventDefault()
   const resource = byId('new-doc-resource', HTMLSelectElement).value as ResourceName
-  const idInput = byId('new-doc-id', HTMLInputElement)
-  const id = idInput.value.trim()
+  const titleInput = byId('new-doc-title', HTMLInputElement)
+  const create = newDocForm.querySelector('button')
+  if (create !== null) create.disabled = true
   try {
-    await resourceOf(client, resource).create(id, newDocument(resource, id))
-    idInput.value = ''
+    const created = await resourceOf(client, resource).create(newDocument(resource, titleInput.value.trim()))
+    titleInput.value = ''
     await refresh([resource])
-    await editor.open(resource, id)
-  } catch {
-    // The editor says why when it opens (a 401 without the token, a 412 when the id is taken).
-    await editor.open(resource, id)
+    await editor.open(resource, created.id)
+  } catch (error) {
+    editor.showError(error)
+  } finally {
+    if (create !== null) create.disabled = false
   }
 })
 
 try {
   const lists = await refresh(RESOURCE_NAMES)
   const remembered = rememberedSelection()
-  const firstTask = lists.get('tasks')?.[0]
-  if (remembered !== null && lists.get(remembered.resource)?.includes(remembered.id)) {
+  const firstTask = lists.get('tasks')?.ids[0]
+  if (remembered !== null && lists.get(remembered.resource)?.ids.includes(remembered.id)) {
     await editor.open(remembered.resource, remembered.id)
   } else if (firstTask !== undefined) {
     await editor.open('tasks', firstTask)

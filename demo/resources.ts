@@ -31,10 +31,11 @@ export function resourceOf(client: Client<DemoApi>, name: ResourceName): Resourc
 }
 
 /**
- * newDocument returns what a freshly created document of `resource` holds.
+ * newDocument returns what a freshly created document of `resource` holds: a task to do with that title, or an
+ * item with that name.
  *
- * @example newDocument('tasks', 'walk-dog') // { title: 'walk-dog', done: false }
+ * @example newDocument('tasks', 'Walk the dog') // { title: 'Walk the dog', done: false }
  */
-export function newDocument(resource: ResourceName, id: string): DocumentValue {
-  return resource === 'tasks' ? { title: id, done: false } : { name: id }
+export function newDocument(resource: ResourceName, title: string): DocumentValue {
+  return resource === 'tasks' ? { title, done: false } : { name: title }
 }

@@ -34,7 +34,7 @@ function newClient(proxy: CountingProxy) {
 async function hitOnRevalidation(proxy: CountingProxy): Promise<string> {
   const writer = newClient(proxy)
   const reader = newClient(proxy)
-  const created = await writer.items.create('client-hit', { note: 'read twice', sizes: [1, 2, 3] })
+  const created = await writer.items.createAt('client-hit', { note: 'read twice', sizes: [1, 2, 3] })
   const first = await reader.items.get('client-hit')
   const second = await reader.items.get('client-hit')
   assert.deepEqual(second, { ...first, fromCache: true })
@@ -58,7 +58,7 @@ async function hitOnRevalidation(proxy: CountingProxy): Promise<string> {
 async function conflictBetweenClients(proxy: CountingProxy): Promise<string> {
   const alice = newClient(proxy)
   const bob = newClient(proxy)
-  await alice.items.create('client-conflict', { owner: 'alice', version: 1 })
+  await alice.items.createAt('client-conflict', { owner: 'alice', version: 1 })
   await bob.items.get('client-conflict')
   const second = await alice.items.put('client-conflict', { owner: 'alice', version: 2 })
   const error = await bob.items
@@ -76,7 +76,7 @@ async function conflictBetweenClients(proxy: CountingProxy): Promise<string> {
 async function updateWinsRace(proxy: CountingProxy): Promise<string> {
   const alice = newClient(proxy)
   const bob = newClient(proxy)
-  await alice.items.create('client-race', { count: 0, tags: [] })
+  await alice.items.createAt('client-race', { count: 0, tags: [] })
   let calls = 0
   const updated = await alice.items.update('client-race', async (value) => {
     calls++

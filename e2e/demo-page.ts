@@ -1,7 +1,8 @@
 /**
  * The demo page at /, in headless Chromium: it lists the documents, a reload revalidates them (the page shows
- * 304s, and the server sent them), and two tabs saving one task end in a 412, the conflict panel and a merge
- * that keeps both edits on the server. It writes a screenshot of the conflict to e2e/screenshots/demo.png.
+ * 304s, and the server sent them), two tabs saving one task end in a 412, the conflict panel and a merge
+ * that keeps both edits on the server, and a task created through the form (a POST) shows in the open tasks'
+ * filtered page, which revalidates to a 304. It writes a screenshot of the conflict to e2e/screenshots/demo.png.
  *
  * Starts `wrangler dev` (which builds the page into public/ first) with its own local KV, creates the demo
  * documents of scripts/demo-data.json over HTTP, and puts a counting proxy in front, so the 304s and the 412 are
@@ -27,6 +28,7 @@ const TIMEOUT_MS = 15_000
 /** SCREENSHOT is where the picture of the conflict goes; e2e/screenshots/ is gitignored. */
 const SCREENSHOT = fileURLToPath(new URL('./screenshots/demo.png', import.meta.url))
 const TASK = '/api/tasks/buy-milk'
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 type DemoData = Record<string, { id: string; value: Record<string, unknown> }[]>
 const DEMO: DemoData = JSON.parse(readFileSync(new URL('../scripts/demo-data.json', import.meta.url), 'utf8'))
@@ -250,6 +252,53 @@ try {
     assert.equal(options.headers.get('Allow'), 'GET, HEAD, OPTIONS')
     return 'POST / 405, OPTIONS /main.js 204, both with Allow'
   })
+
+  await checks.run(
+    'a task created through the form is POSTed, the open filter lists it, and its page revalidates to a 304',
+    async () => {
+      // Create: the server picks the id, and the editor opens the new task from what the POST answered.
+      await tabA.selectOption('#new-doc-resource', 'tasks')
+      await tabA.fill('#new-doc-title', 'Walk the dog')
+      await tabA.click('#new-doc-form button[type="submit"]')
+      // A UUIDv7 begins with the time in hex: "0" until the year 2527 (the page's CSP allows no evaluated string).
+      await tabA.waitForSelector('body[data-editing^="tasks/0"]', { state: 'attached', timeout: TIMEOUT_MS })
+      const id = ((await tabA.getAttribute('body', 'data-editing')) ?? '').slice('tasks/'.length)
+      assert.match(id, UUID_V7)
+      const [created] = counting.exchangesFor('/api/tasks').filter((exchange) => exchange.method === 'POST')
+      assert.equal(created?.status, 201, 'the server created it')
+      assert.equal(created?.responseHeaders.location, `/api/tasks/${id}`)
+      assert.match(String(created?.requestHeaders['idempotency-key']), /^"[0-9a-f-]{36}"$/, 'with a key')
+      assert.equal(await tabA.inputValue('#task-title'), 'Walk the dog')
+      const opened = counting.exchangesFor(`/api/tasks/${id}`).map((exchange) => exchange.status)
+      assert.deepEqual(opened, [304], 'the editor revalidated what the POST answered')
+
+      // Filter: open tasks only, through the tasks' ?done=false index.
+      const openPage = '/api/tasks?done=false&limit=100'
+      await tabA.check('#task-filters input[value="open"]')
+      await tabA.waitForSelector('#tasks-list[data-query="done=false"][aria-busy="false"]', {
+        state: 'attached',
+        timeout: TIMEOUT_MS,
+      })
+      const openIds = (DEMO.tasks ?? []).filter((task) => task.value.done === false).map((task) => task.id)
+      assert.deepEqual(await listedIds(tabA, 'tasks'), [id, ...openIds].sort(), 'the open tasks, in id order')
+
+      // Revalidate: the filtered page is asked again with its tag and answered 304, in the log and at the server.
+      await tabA.click('#revalidate')
+      await tabA.waitForSelector(`#log tr[data-path="${openPage}"][data-status="304"]`, {
+        state: 'attached',
+        timeout: TIMEOUT_MS,
+      })
+      const atServer = counting.exchangesFor(openPage)
+      assert.deepEqual(
+        atServer.map((exchange) => exchange.status),
+        [200, 304],
+        `the server's answers to GET ${openPage}`,
+      )
+      assert.ok(atServer[1]?.requestHeaders['if-none-match'], 'the revalidation sent If-None-Match')
+      assert.match((await tabA.textContent('#tasks-query')) ?? '', /done=false.*304/)
+      return `POST 201 ${id}; GET ${openPage}: ${atServer.map((exchange) => exchange.status).join(', ')}`
+    },
+  )
 
   await checks.run('the pages loaded nothing from elsewhere and logged no errors', async () => {
     assert.deepEqual(problems, [])

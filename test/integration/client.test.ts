@@ -1,12 +1,14 @@
 /**
  * The typed client (client/) against the real worker in workerd: revalidation, conflicts between two clients,
- * update's retry, create-only writes, paging and the tasks schema's 422, each through SELF.fetch.
+ * update's retry, create-only writes, POST creates and their retries, paging, queries and the tasks schema's
+ * 422, each through SELF.fetch.
  */
 
 import { SELF } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EdgeEtagApi } from '../../client/edge-etag-api.ts'
-import { ApiError, ConflictError, createClient, type Exchange } from '../../client/index.ts'
+import { ApiError, ConflictError, createClient, type Exchange, type FetchLike } from '../../client/index.ts'
+import { UUID_V7_PATTERN } from '../../src/documents/uuid-v7.ts'
 import type { Task } from '../../src/resources/tasks.ts'
 import { clearStore, forbidUnexpectedErrors, TOKEN } from './api.ts'
 
@@ -15,14 +17,18 @@ forbidUnexpectedErrors()
 
 const BASE = 'https://example.com'
 
-/** newClient returns a client of the worker with its own store, and the exchanges it reports. */
-function newClient() {
+/**
+ * newClient returns a client of the worker with its own store, and the exchanges it reports; `fetch` stands
+ * in for SELF.fetch, to lose an answer on the way back.
+ */
+function newClient(fetch: FetchLike = (input, init) => SELF.fetch(input, init)) {
   const exchanges: Exchange[] = []
   const client = createClient<EdgeEtagApi>({
     baseUrl: BASE,
     token: TOKEN,
-    fetch: (input, init) => SELF.fetch(input, init),
+    fetch,
     onExchange: (exchange) => exchanges.push(exchange),
+    retryDelayMs: 10,
   })
   return { client, tasks: client.resource('tasks'), items: client.resource('items'), exchanges }
 }
@@ -33,7 +39,7 @@ describe('the client against the worker', () => {
   it('gets a 304 hit when it revalidates what it holds', async () => {
     const writer = newClient()
     const reader = newClient()
-    const created = await writer.tasks.create('buy-milk', MILK)
+    const created = await writer.tasks.createAt('buy-milk', MILK)
     // The reader's first GET brings the body; its second sends the tag and gets a 304.
     const first = await reader.tasks.get('buy-milk')
     const second = await reader.tasks.get('buy-milk')
@@ -53,7 +59,7 @@ describe('the client against the worker', () => {
   it('turns a real 412 between two clients into a ConflictError with the current document', async () => {
     const alice = newClient()
     const bob = newClient()
-    await alice.tasks.create('buy-milk', MILK)
+    await alice.tasks.createAt('buy-milk', MILK)
     await bob.tasks.get('buy-milk')
     const done = await alice.tasks.patch('buy-milk', { done: true, tags: null })
     // Bob still holds the first version: his If-Match fails, and nothing he sent is stored.
@@ -78,7 +84,7 @@ describe('the client against the worker', () => {
   it("lets update's retry win a real race, keeping both changes", async () => {
     const alice = newClient()
     const bob = newClient()
-    await alice.tasks.create('buy-milk', MILK)
+    await alice.tasks.createAt('buy-milk', MILK)
     let calls = 0
     const updated = await alice.tasks.update('buy-milk', async (task) => {
       calls++
@@ -92,12 +98,12 @@ describe('the client against the worker', () => {
     expect((await bob.tasks.get('buy-milk')).value).toEqual(updated.value)
   })
 
-  it('refuses create on an existing document with a ConflictError carrying it', async () => {
+  it('refuses createAt on an existing document with a ConflictError carrying it', async () => {
     const alice = newClient()
     const bob = newClient()
-    const first = await alice.tasks.create('buy-milk', MILK)
+    const first = await alice.tasks.createAt('buy-milk', MILK)
     const error = await bob.tasks
-      .create('buy-milk', { title: 'Other', done: true })
+      .createAt('buy-milk', { title: 'Other', done: true })
       .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ConflictError)
     expect((error as ConflictError<Task>).current).toMatchObject({ value: MILK, etag: first.etag })
@@ -143,5 +149,121 @@ describe('the client against the worker', () => {
       new Set(['/title', '/done', '/colour']),
     )
     expect(exchanges.map((exchange) => [exchange.status, exchange.outcome])).toEqual([[422, 'error']])
+  })
+})
+
+describe('create with POST, against the worker', () => {
+  it('gets the id the server picked, and holds the document so that get(id) is a 304', async () => {
+    const { tasks, client, exchanges } = newClient()
+    const created = await tasks.create(MILK)
+    expect(created.id).toMatch(UUID_V7_PATTERN)
+    expect(created).toMatchObject({ value: MILK, fromCache: false, replayed: false })
+    expect(await tasks.get(created.id)).toEqual({
+      value: MILK,
+      etag: created.etag,
+      lastModified: created.lastModified,
+      fromCache: true,
+    })
+    expect(exchanges.map((exchange) => [exchange.method, exchange.status, exchange.outcome])).toEqual([
+      ['POST', 201, 'created'],
+      ['GET', 304, 'hit'],
+    ])
+    expect(client.stats).toMatchObject({ hits: 1, retries: 0 })
+    // Another client reads what was stored at that id.
+    expect((await newClient().tasks.get(created.id)).value).toEqual(MILK)
+  })
+
+  it('retries a POST whose answer was lost with the same key, and one document is created', async () => {
+    let lost = 0
+    const { tasks, client, exchanges } = newClient(async (input, init) => {
+      const response = await SELF.fetch(input, init)
+      // The first POST reaches the worker, which creates the document; its answer never comes back.
+      if (init.method === 'POST' && lost++ === 0) {
+        await response.arrayBuffer()
+        throw new TypeError('fetch failed: the connection dropped')
+      }
+      return response
+    })
+    const created = await tasks.create(MILK)
+    expect(created).toMatchObject({ value: MILK, replayed: true })
+    expect(exchanges.map((exchange) => [exchange.method, exchange.status])).toEqual([
+      ['POST', 0],
+      ['POST', 201],
+    ])
+    expect(client.stats.retries).toBe(1)
+    expect((await newClient().tasks.list()).map((task) => task.id)).toEqual([created.id])
+  })
+
+  it('answers a create repeated with its key as the first was, and refuses the key with another body', async () => {
+    const { tasks } = newClient()
+    const first = await tasks.create(MILK, { idempotencyKey: 'milk-once' })
+    const again = await newClient().tasks.create(MILK, { idempotencyKey: 'milk-once' })
+    expect(again).toEqual({ ...first, replayed: true })
+    const error = await tasks
+      .create({ ...MILK, title: 'Buy bread' }, { idempotencyKey: 'milk-once' })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({ status: 422, method: 'POST' })
+    expect((error as ApiError).detail).toContain('Idempotency-Key')
+    expect(await newClient().tasks.list()).toEqual([{ id: first.id, value: MILK }])
+  })
+})
+
+describe('queries through the client, against the worker', () => {
+  // Ids chosen so that id order differs from the orders the queries ask for.
+  const TASKS: Record<string, Task> = {
+    a1: { title: 'a1', done: false, due: '2026-03-01', tags: ['home'] },
+    b2: { title: 'b2', done: true, due: '2026-01-15', tags: ['work', 'home'] },
+    c3: { title: 'c3', done: false },
+    d4: { title: 'd4', done: false, due: '2026-01-15', tags: ['work'] },
+    e5: { title: 'e5', done: false, due: '2025-12-31' },
+  }
+
+  async function storeTasks(): Promise<void> {
+    const { tasks } = newClient()
+    for (const [id, task] of Object.entries(TASKS)) await tasks.createAt(id, task)
+  }
+
+  it.each([
+    { name: '?done=false', query: { where: { done: false } }, want: ['a1', 'c3', 'd4', 'e5'] },
+    { name: '?done=true', query: { where: { done: true } }, want: ['b2'] },
+    { name: '?tags=home', query: { where: { tags: 'home' } }, want: ['a1', 'b2'] },
+    { name: '?sort=due', query: { sort: 'due' }, want: ['e5', 'b2', 'd4', 'a1', 'c3'] },
+    { name: '?sort=-due', query: { sort: '-due' }, want: ['a1', 'b2', 'd4', 'e5', 'c3'] },
+    {
+      name: '?done=false&sort=due',
+      query: { where: { done: false }, sort: 'due' },
+      want: ['e5', 'd4', 'a1', 'c3'],
+    },
+    {
+      name: '?done=false&sort=-due',
+      query: { where: { done: false }, sort: '-due' },
+      want: ['a1', 'd4', 'e5', 'c3'],
+    },
+  ] as const)('lists $name two by two, then revalidates every page to a 304', async ({ query, want }) => {
+    await storeTasks()
+    const { tasks, client, exchanges } = newClient()
+    // First walk: every page a 200, each following the previous one's next.
+    const listed = await tasks.list({ ...query, limit: 2 })
+    expect(listed.map((task) => task.id)).toEqual(want)
+    for (const task of listed) expect(task.value).toEqual(TASKS[task.id])
+    const pages = Math.max(1, Math.ceil(want.length / 2))
+    expect(exchanges.map((exchange) => exchange.status)).toEqual(Array(pages).fill(200))
+    // Second walk: the same pages, each a 304 hit.
+    const walked = []
+    for await (const page of tasks.pages({ ...query, limit: 2 })) walked.push(page)
+    expect(walked.every((page) => page.fromCache)).toBe(true)
+    expect(walked.flatMap((page) => page.items)).toEqual(listed)
+    expect(exchanges.slice(pages).map((exchange) => exchange.status)).toEqual(Array(pages).fill(304))
+    expect(client.stats).toMatchObject({ hits: pages, misses: pages })
+  })
+
+  it('refuses a query no index serves with an ApiError 400 naming the queries served', async () => {
+    const { tasks, items } = newClient()
+    const error = await tasks.list({ where: { title: 'a1' } }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({ status: 400, method: 'GET', url: `${BASE}/api/tasks?title=a1` })
+    expect((error as ApiError).detail).toContain('?done=<value>')
+    await expect(items.list({ where: { name: 'Apple' } })).rejects.toMatchObject({ status: 400 })
   })
 })

@@ -44,7 +44,7 @@ describe('ApiError', () => {
 
   it('is a ConflictError for a 412, which is also an ApiError', async () => {
     const { tasks } = clientWith([problem(412, 'If-None-Match does not hold'), problem(404, 'gone')])
-    const error = await tasks.create('x', { title: 'x', done: false }).catch((caught: unknown) => caught)
+    const error = await tasks.createAt('x', { title: 'x', done: false }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ConflictError)
     expect(error).toBeInstanceOf(ApiError)
   })

@@ -39,8 +39,14 @@ export function fakeFetch(...answers: Answer[]): { fetch: FetchLike; sent: Sent[
   return { fetch, sent }
 }
 
-/** clientWith returns a typed client over a scripted fetch, and the exchanges it reported. */
-export function clientWith(answers: Answer[], options: { maxRetries?: number } = {}) {
+/**
+ * clientWith returns a typed client over a scripted fetch, and the exchanges it reported. Its create() retries
+ * without waiting, unless `retryDelayMs` says otherwise.
+ */
+export function clientWith(
+  answers: Answer[],
+  options: { maxRetries?: number; createRetries?: number; retryDelayMs?: number } = {},
+) {
   const { fetch, sent } = fakeFetch(...answers)
   const exchanges: Exchange[] = []
   const client = createClient<EdgeEtagApi>({
@@ -48,6 +54,7 @@ export function clientWith(answers: Answer[], options: { maxRetries?: number } =
     token: TOKEN,
     fetch,
     onExchange: (exchange) => exchanges.push(exchange),
+    retryDelayMs: 0,
     ...options,
   })
   return { client, items: client.resource('items'), tasks: client.resource('tasks'), sent, exchanges }
@@ -96,6 +103,29 @@ export function problem(
     status,
     headers: { 'Content-Type': 'application/problem+json', ...headers },
   })
+}
+
+/**
+ * created answers a POST as the server does: 201 with the new document's relative Location, its validators
+ * and the stored body; `replayed` adds Idempotent-Replayed: true, as a retry with the same key is answered.
+ */
+export function created(
+  value: unknown,
+  location: string,
+  etag: string,
+  lastModified: string,
+  replayed = false,
+): Response {
+  return document(value, etag, lastModified, 201, {
+    Location: location,
+    'Content-Location': location,
+    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+  })
+}
+
+/** networkFailure is an answer that never comes: the fetch rejects, as it does when a connection drops. */
+export function networkFailure(): never {
+  throw new TypeError('fetch failed')
 }
 
 /** noContent answers 204, as a DELETE is answered. */

@@ -118,7 +118,7 @@ describe('a read after the client own write', () => {
       document(MINE, '"mine"', lm(10), 201),
       problem(404, 'There is no document tasks/t', {}, { Date: lm(12) }),
     ])
-    await tasks.create('t', MINE)
+    await tasks.createAt('t', MINE)
     expect(await tasks.get('t')).toMatchObject({ value: MINE, fromCache: true })
     expect(client.stats.staleIgnored).toBe(1)
   })
@@ -128,7 +128,7 @@ describe('a read after the client own write', () => {
       document(MINE, '"mine"', lm(10), 201),
       problem(404, 'There is no document tasks/t', {}, { Date: lm(75) }),
     ])
-    await tasks.create('t', MINE)
+    await tasks.createAt('t', MINE)
     await expect(tasks.get('t')).rejects.toMatchObject({ status: 404 })
   })
 

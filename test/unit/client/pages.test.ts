@@ -82,3 +82,98 @@ describe('pages', () => {
     await expect(items.list()).rejects.toBeInstanceOf(ApiError)
   })
 })
+
+describe('queries', () => {
+  const task = (id: string, done = false) => ({ id, value: { title: id, done } })
+  const taskPage = (ids: string[], next: string | null, etag: string) =>
+    new Response(JSON.stringify({ items: ids.map((id) => task(id)), ...(next === null ? {} : { next }) }), {
+      headers: { 'Content-Type': 'application/json', ETag: etag },
+    })
+
+  it.each([
+    { query: { where: { done: false } }, want: '/api/tasks?done=false' },
+    { query: { where: { done: true }, limit: 2 }, want: '/api/tasks?done=true&limit=2' },
+    { query: { where: { tags: 'home' } }, want: '/api/tasks?tags=home' },
+    { query: { where: { tags: 'a b&c=d' } }, want: '/api/tasks?tags=a+b%26c%3Dd' },
+    { query: { where: { title: 'true' } }, want: '/api/tasks?title=true' },
+    { query: { sort: 'due' }, want: '/api/tasks?sort=due' },
+    { query: { sort: '-due', limit: 50 }, want: '/api/tasks?sort=-due&limit=50' },
+    { query: { where: { done: false }, sort: 'due' }, want: '/api/tasks?done=false&sort=due' },
+    {
+      query: { where: { done: false }, sort: '-due', limit: 2 },
+      want: '/api/tasks?done=false&sort=-due&limit=2',
+    },
+    { query: { where: { done: undefined } }, want: '/api/tasks' },
+    { query: {}, want: '/api/tasks' },
+  ] as const)('asks $want for $query', async ({ query, want }) => {
+    const { tasks, sent } = clientWith([taskPage([], null, '"q"')])
+    await tasks.list(query)
+    expect(sent[0]?.url).toBe(`${BASE}${want}`)
+  })
+
+  it('writes a number as its JSON', async () => {
+    const { items, sent } = clientWith([page([], null, '"q"')])
+    await items.list({ where: { price: 0.5, stock: -3 } })
+    expect(sent[0]?.url).toBe(`${BASE}/api/items?price=0.5&stock=-3`)
+  })
+
+  it.each([{ value: Number.NaN }, { value: Number.POSITIVE_INFINITY }])(
+    'refuses $value, which no JSON document holds, sending nothing',
+    async ({ value }) => {
+      const { items, sent } = clientWith([])
+      await expect(items.list({ where: { price: value } })).rejects.toBeInstanceOf(TypeError)
+      expect(sent).toEqual([])
+    },
+  )
+
+  it('follows next, which repeats the query, and revalidates each page with its tag', async () => {
+    const next1 = '/api/tasks?done=false&sort=due&limit=2&cursor=k1'
+    const next2 = '/api/tasks?done=false&sort=due&limit=2&cursor=k2'
+    const { tasks, sent, client, exchanges } = clientWith([
+      taskPage(['c', 'a'], next1, '"q1"'),
+      taskPage(['d', 'b'], next2, '"q2"'),
+      taskPage(['e'], null, '"q3"'),
+      notModified('"q1"'),
+      notModified('"q2"'),
+      notModified('"q3"'),
+    ])
+    const query = { where: { done: false }, sort: 'due', limit: 2 } as const
+    const first = await tasks.list(query)
+    expect(first.map((member) => member.id)).toEqual(['c', 'a', 'd', 'b', 'e'])
+    expect(sent.map((request) => request.url)).toEqual([
+      `${BASE}/api/tasks?done=false&sort=due&limit=2`,
+      `${BASE}${next1}`,
+      `${BASE}${next2}`,
+    ])
+    // Again: the same three URLs, each with the tag of its page, each a 304 hit.
+    expect(await tasks.list(query)).toEqual(first)
+    expect(sent.slice(3).map((request) => [request.url, request.headers['if-none-match']])).toEqual([
+      [`${BASE}/api/tasks?done=false&sort=due&limit=2`, '"q1"'],
+      [`${BASE}${next1}`, '"q2"'],
+      [`${BASE}${next2}`, '"q3"'],
+    ])
+    expect(exchanges.map((exchange) => exchange.outcome)).toEqual([
+      'miss',
+      'miss',
+      'miss',
+      'hit',
+      'hit',
+      'hit',
+    ])
+    expect(client.stats).toMatchObject({ requests: 6, hits: 3, misses: 3 })
+    expect(client.stats.bytesSaved).toBeGreaterThan(0)
+  })
+
+  it('holds each query apart: another query of the same collection is not a 304', async () => {
+    const { tasks, sent } = clientWith([taskPage(['a'], null, '"open"'), taskPage(['b'], null, '"done"')])
+    await tasks.list({ where: { done: false } })
+    await tasks.list({ where: { done: true } })
+    expect(sent[1]?.headers['if-none-match']).toBeUndefined()
+  })
+
+  it('throws the 400 of a query the server does not serve as an ApiError with its detail', async () => {
+    const detail = '"title" is not a query parameter of this resource'
+    const { tasks } = clientWith([problem(400, detail)])
+    await expect(tasks.list({ where: { title: 'x' } })).rejects.toMatchObject({ status: 400, detail })
+  })
+})

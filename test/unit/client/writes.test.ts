@@ -85,9 +85,9 @@ describe('conditional writes', () => {
     expect(exchanges[0]?.outcome).toBe('created')
   })
 
-  it('creates with If-None-Match: *', async () => {
+  it('createAt creates at the given id with If-None-Match: *', async () => {
     const { tasks, sent, exchanges } = clientWith([document(TASK, '"t1"', lm(0), 201)])
-    expect(await tasks.create('buy-milk', TASK)).toMatchObject({ value: TASK, etag: '"t1"' })
+    expect(await tasks.createAt('buy-milk', TASK)).toMatchObject({ value: TASK, etag: '"t1"' })
     expect(sent[0]?.headers['if-none-match']).toBe('*')
     expect(sent[0]?.headers['if-match']).toBeUndefined()
     expect(exchanges.map((exchange) => exchange.outcome)).toEqual(['created'])
@@ -172,12 +172,12 @@ describe('a 412', () => {
     expect(sent[2]?.headers['if-none-match']).toBe('*')
   })
 
-  it('to a create means the document exists: the ConflictError carries it', async () => {
+  it('to a createAt means the document exists: the ConflictError carries it', async () => {
     const { tasks, sent } = clientWith([
       problem(412, 'If-None-Match does not hold', {}, { ETag: '"t1"' }),
       document(TASK, '"t1"', lm(0)),
     ])
-    const error = await tasks.create('buy-milk', DONE).catch((caught: unknown) => caught)
+    const error = await tasks.createAt('buy-milk', DONE).catch((caught: unknown) => caught)
     expect(sent[0]?.headers['if-none-match']).toBe('*')
     expect((error as ConflictError).current?.value).toEqual(TASK)
   })
