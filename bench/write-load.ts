@@ -1,16 +1,24 @@
 /**
  * Write throughput: PUTs and PATCHes through the API, from a few concurrent writers in this process, spread
- * over distinct documents or aimed at one hot document, timed at the client.
+ * over distinct documents or aimed at one hot document, and POSTs creating task-like documents under no
+ * index, two and four, timed at the client.
  */
 
 import { Agent, fetch, type Response } from 'undici'
+import { defineIndexes, indexKeysOf } from '../src/documents/collection-index.ts'
+import { INDEXED_WRITES } from './indexed-resources.ts'
 import { percentile, TOKEN } from './local-worker.ts'
-import { itemOfSize } from './payloads.ts'
+import { itemOfSize, taskOfSize } from './payloads.ts'
 
 /** WriteScenario is one write row: its label, and the request a writer sends for its n-th write. */
 export interface WriteScenario {
   readonly label: string
-  readonly request: (n: number) => { path: string; method: 'PUT' | 'PATCH'; type: string; body: string }
+  readonly request: (n: number) => {
+    path: string
+    method: 'POST' | 'PUT' | 'PATCH'
+    type: string
+    body: string
+  }
 }
 
 /** WRITES_RESOURCE is the resource the write rows write to; the bench worker declares it. */
@@ -26,6 +34,15 @@ const HALF = WRITES_SEEDED / 2
 const documentPath = (index: number) => `/api/${WRITES_RESOURCE}/d${String(index).padStart(5, '0')}`
 const JSON_TYPE = 'application/json'
 const MERGE_PATCH = 'application/merge-patch+json'
+
+// How many index entries a task written to each INDEXED_WRITES resource has: the labels say what is written.
+const indexedWrites = await Promise.all(
+  INDEXED_WRITES.map(async ({ resource, indexes }) => {
+    const entries = (await indexKeysOf(resource, 'id', taskOfSize(1_000), defineIndexes(indexes))).length
+    const declared = indexes.length === 0 ? 'no index' : `${indexes.length} indexes (${entries} entries each)`
+    return { resource, declared }
+  }),
+)
 
 /** WRITE_SCENARIOS are the write rows, 1 KB documents throughout. */
 export const WRITE_SCENARIOS: readonly WriteScenario[] = [
@@ -74,6 +91,18 @@ export const WRITE_SCENARIOS: readonly WriteScenario[] = [
       body: JSON.stringify({ n }),
     }),
   },
+  // The same task-like documents created under each declaration: what index entries add to a write.
+  ...indexedWrites.map(
+    ({ resource, declared }): WriteScenario => ({
+      label: `POST creating distinct tasks, ${declared}`,
+      request: (n) => ({
+        path: `/api/${resource}`,
+        method: 'POST',
+        type: JSON_TYPE,
+        body: JSON.stringify(taskOfSize(1_000, n, n % 2 === 1)),
+      }),
+    }),
+  ),
 ]
 
 /** WriteSample is one run of a write row. */

@@ -7,13 +7,14 @@
  * check of each member keeps out).
  */
 
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { requireBearerToken } from '../auth.ts'
 import { nextPageUrl, readPageQuery } from '../documents/collection-page.ts'
 import { StorageUnavailableError } from '../documents/document.ts'
 import { rulesOf } from '../documents/resource-rules.ts'
 import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
+import { describedRoute } from '../openapi/route-descriptions.ts'
 import { documentWriterFor } from '../store/document-writer.ts'
 import { storeOf } from './context.ts'
 
@@ -23,7 +24,13 @@ import { storeOf } from './context.ts'
  *
  * @example app.route('/admin', reindexRoutes)
  */
-export const reindexRoutes = new Hono<AppEnv>().post('/reindex/:resource', requireBearerToken, async (c) => {
+export const reindexRoutes = new Hono<AppEnv>().post(
+  '/reindex/:resource',
+  requireBearerToken,
+  describedRoute({ operation: 'reindex' }, reindexPage),
+)
+
+async function reindexPage(c: Context<AppEnv, '/reindex/:resource'>): Promise<Response> {
   const resource = c.req.param('resource')
   const rules = rulesOf(resource)
   if (rules === null)
@@ -59,4 +66,4 @@ export const reindexRoutes = new Hono<AppEnv>().post('/reindex/:resource', requi
     indexes: rules.indexes.map((index) => index.name),
     next,
   })
-})
+}

@@ -6,6 +6,7 @@
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../documents/collection-page.ts'
 import { MAX_REPORTED_ERRORS } from '../documents/document-content.ts'
 import { DOCUMENT_ID_PATTERN } from '../documents/names.ts'
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../http/idempotency-key.ts'
 import type { JsonSchema } from './json-schemas.ts'
 
 const header = (description: string, schema: JsonSchema = { type: 'string' }) => ({ description, schema })
@@ -17,6 +18,23 @@ export const headerRef = (name: keyof typeof COMPONENTS.headers) => ref('headers
 export const parameterRef = (name: keyof typeof COMPONENTS.parameters) => ref('parameters', name)
 /** responseRef points at one of COMPONENTS.responses. */
 export const responseRef = (name: keyof typeof COMPONENTS.responses) => ref('responses', name)
+
+/**
+ * IDEMPOTENCY_KEY_PATTERN is what src/http/idempotency-key.ts accepts, as a pattern: a bare token of visible
+ * ASCII (not starting with a quote), or an sf-string (RFC 8941 section 3.3.3) of printable ASCII with `\`
+ * only before `"` or `\`; 1 to MAX_IDEMPOTENCY_KEY_LENGTH characters either way, counted unescaped.
+ *
+ * @example new RegExp(IDEMPOTENCY_KEY_PATTERN).test('"order-17"') // true
+ */
+export const IDEMPOTENCY_KEY_PATTERN =
+  String.raw`^(?:[\x21\x23-\x7e][\x21-\x7e]{0,${MAX_IDEMPOTENCY_KEY_LENGTH - 1}}` +
+  String.raw`|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,${MAX_IDEMPOTENCY_KEY_LENGTH}}")$`
+
+/** OBSERVED_HEADERS are the fields every answer carries for tracing it: its request id and Server-Timing. */
+export const OBSERVED_HEADERS = {
+  'X-Request-Id': headerRef('X-Request-Id'),
+  'Server-Timing': headerRef('Server-Timing'),
+}
 
 const PROBLEM_TYPE = 'application/problem+json'
 const problem = (description: string, schema = 'Problem', headers: Record<string, unknown> = {}) => ({
@@ -76,6 +94,12 @@ export const COMPONENTS = {
       description: 'RFC 9110 section 13.1.4: an HTTP-date; ignored when If-Match is present.',
       schema: { type: 'string' },
     },
+    'Idempotency-Key': {
+      name: 'Idempotency-Key',
+      in: 'header',
+      description: `draft-ietf-httpapi-idempotency-key-header: a key the client picks for this create, 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters of visible ASCII (spaces too, within quotes), as an sf-string (\`"order-17"\`) or a bare token (\`order-17\`), which are the same key. A retry with the same key and the same body answers what the first request answered (201 with \`Idempotent-Replayed: true\`) and creates nothing more; the same key with another body is a 422; a retry while the first request is still in flight is a 409; a malformed key is a 400.`,
+      schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+    },
   },
   headers: {
     ETag: header('The strong entity tag: the SHA-256 of the canonical JSON (RFC 8785) bytes, base64url.'),
@@ -95,6 +119,10 @@ export const COMPONENTS = {
     Allow: header('The methods the path serves.'),
     'WWW-Authenticate': header('`Bearer realm="edge-etag"` (RFC 6750).'),
     Accept: header('The media type the request body must have.'),
+    'Idempotent-Replayed': header(
+      '`true` when this answer is the one stored for an earlier request with the same Idempotency-Key and body: nothing was created again.',
+      { type: 'string', enum: ['true'] },
+    ),
   },
   responses: {
     NotModified: {
@@ -107,11 +135,14 @@ export const COMPONENTS = {
         'Server-Timing': ref('headers', 'Server-Timing'),
       },
     },
-    BadRequest: problem('The id, a query parameter, the JSON or the request itself is malformed.'),
+    BadRequest: problem(
+      'The id, a query parameter, the Idempotency-Key, the JSON or the request itself is malformed.',
+    ),
     Unauthorized: problem('A write without a valid bearer token.', 'Problem', {
       'WWW-Authenticate': ref('headers', 'WWW-Authenticate'),
     }),
     NotFound: problem('There is no such document.'),
+    UnknownResource: problem('No resource is declared under that name.'),
     PreconditionFailed: problem(
       'A precondition (If-Match, If-None-Match, If-Unmodified-Since) does not hold: nothing was changed. Carries the current validators.',
       'Problem',
@@ -124,6 +155,13 @@ export const COMPONENTS = {
     UnprocessableContent: problem(
       "The JSON is not an object, cannot be canonical, or fails the resource's schema; `errors` points at each problem.",
       'ValidationProblem',
+    ),
+    UnprocessableCreate: problem(
+      "The JSON is not an object, cannot be canonical, or fails the resource's schema (`errors` points at each problem); or the Idempotency-Key was sent before with another body.",
+      'ValidationProblem',
+    ),
+    IdempotencyKeyInFlight: problem(
+      'A request with this Idempotency-Key is still being answered: retry once it is, to get its answer.',
     ),
     PreconditionRequired: problem('REQUIRE_IF_MATCH is on and the write has no If-Match.'),
     ServiceUnavailable: problem(

@@ -1,14 +1,17 @@
 /**
  * The OpenAPI 3.1 document of the app, generated from its route table and its resources' declarations:
  * every described route appears at the path it is mounted at, with the conditional request fields, the
- * validators, the 304/412/422/428 answers and the schemas of its documents. Nothing here is written per
- * resource, so a forker's new resource is described as soon as it is mounted.
+ * validators, the 304/412/422/428 answers, the schemas of its documents and the queries its indexes serve.
+ * Nothing here is written per resource, so a forker's new resource is described as soon as it is mounted; the
+ * admin routes (reindex) are described where they are mounted, if they are.
  */
 
 import { rulesOf } from '../documents/resource-rules.ts'
-import { COMPONENTS, headerRef, parameterRef, responseRef } from './components.ts'
+import { COMPONENTS, headerRef, OBSERVED_HEADERS, parameterRef, responseRef } from './components.ts'
 import { documentSchemaOf, type JsonSchema, mergePatchSchemaOf } from './json-schemas.ts'
-import { descriptionOf, type ResourceOperation } from './route-descriptions.ts'
+import { pageQueryDescription, queryParametersOf } from './query-parameters.ts'
+import { REINDEX_SCHEMAS, reindexOperation } from './reindex-operation.ts'
+import { descriptionOf, type ResourceOperation, type RouteDescription } from './route-descriptions.ts'
 
 /** ApiInfo is the `info` of the document. */
 export interface ApiInfo {
@@ -34,29 +37,50 @@ const WRITES: ReadonlySet<ResourceOperation> = new Set(['create', 'replace', 'pa
 export function openApiDocument(app: DescribedApp, info: ApiInfo) {
   const paths: Record<string, Record<string, Operation>> = {}
   const schemas: Record<string, JsonSchema> = { ...COMPONENTS.schemas }
-  for (const route of app.routes) {
+  const described = app.routes.flatMap((route) => {
     const description = descriptionOf(route.handler)
-    if (description === null) continue
+    return description === null ? [] : [{ path: openApiPath(route.path), description }]
+  })
+  // The resources described: the names an admin route's {resource} may take.
+  const resources = [...new Set(described.flatMap(({ description }) => resourceOf(description)))]
+  for (const { path, description } of described) {
+    paths[path] ??= {}
+    const item = paths[path]
+    if (description.operation === 'reindex') {
+      Object.assign(schemas, REINDEX_SCHEMAS)
+      item.post = reindexOperation(resources)
+      item.options ??= optionsOperation('admin.reindex.options', 'admin')
+      continue
+    }
     const { resource, operation } = description
     const names = schemaNames(resource)
     if (!(names.document in schemas)) Object.assign(schemas, resourceSchemas(resource))
-    const path = openApiPath(route.path)
-    paths[path] ??= {}
-    const item = paths[path]
     const methods = operationMethods(operation)
     for (const method of methods) item[method] = describeOperation(resource, operation, method)
-    item.options ??= {
-      operationId: `${resource}.${operation === 'page' ? 'page' : 'document'}.options`,
-      tags: [resource],
-      summary: 'The methods this path serves',
-      responses: { '204': responseRef('NoContent') },
-    }
+    item.options ??= optionsOperation(
+      `${resource}.${operation === 'page' ? 'page' : 'document'}.options`,
+      resource,
+    )
   }
   return {
     openapi: '3.1.1',
     info,
     paths,
     components: { ...COMPONENTS, schemas },
+  }
+}
+
+function resourceOf(description: RouteDescription): string[] {
+  return 'resource' in description ? [description.resource] : []
+}
+
+// Every served path answers OPTIONS with its Allow (src/allowed-methods.ts).
+function optionsOperation(operationId: string, tag: string): Operation {
+  return {
+    operationId,
+    tags: [tag],
+    summary: 'The methods this path serves',
+    responses: { '204': responseRef('NoContent') },
   }
 }
 
@@ -112,7 +136,7 @@ function resourceSchemas(resource: string): Record<string, JsonSchema> {
     },
     [names.page]: {
       type: 'object',
-      description: `A page of ${resource}, in id order.`,
+      description: `A page of ${resource}, in id order or in the order its query asks.`,
       properties: {
         items: {
           type: 'array',
@@ -136,8 +160,6 @@ const json = (schemaName: string) => ({
   'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } },
 })
 
-const observed = { 'X-Request-Id': headerRef('X-Request-Id'), 'Server-Timing': headerRef('Server-Timing') }
-
 function describeOperation(resource: string, operation: ResourceOperation, method: string): Operation {
   const names = schemaNames(resource)
   const common = {
@@ -147,12 +169,14 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
   }
   const withBody = method === 'get'
   switch (operation) {
-    case 'page':
+    case 'page': {
+      const indexes = rulesOf(resource)?.indexes ?? []
       return {
         ...common,
         summary: `A page of ${resource}`,
-        description: 'A 304 needs one KV list and reads no document; `next` and Link lead to the next page.',
+        description: `A 304 needs one KV list and reads no document; \`next\` and Link lead to the next page. ${pageQueryDescription(indexes)}`,
         parameters: [
+          ...queryParametersOf(indexes),
           parameterRef('limit'),
           parameterRef('cursor'),
           parameterRef('If-None-Match'),
@@ -165,7 +189,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
               ETag: headerRef('ETag'),
               'Cache-Control': headerRef('Cache-Control'),
               Link: headerRef('Link'),
-              ...observed,
+              ...OBSERVED_HEADERS,
             },
             ...(withBody ? { content: json(names.page) } : {}),
           },
@@ -175,6 +199,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
           '503': responseRef('ServiceUnavailable'),
         },
       }
+    }
     case 'read':
       return {
         ...common,
@@ -195,7 +220,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
               'Last-Modified': headerRef('Last-Modified'),
               'Cache-Control': headerRef('Cache-Control'),
               'Accept-Patch': headerRef('Accept-Patch'),
-              ...observed,
+              ...OBSERVED_HEADERS,
             },
             ...(withBody ? { content: json(names.document) } : {}),
           },
@@ -210,17 +235,25 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
       return {
         ...common,
         summary: `Create a document of ${resource}, its id picked by the server`,
-        description: 'The id is a UUIDv7, so a page in id order lists documents oldest first.',
+        description:
+          'The id is a UUIDv7, so a page in id order lists documents oldest first. With an Idempotency-Key, a retry answers what the first request answered and creates nothing more.',
+        parameters: [parameterRef('Idempotency-Key')],
         requestBody: { required: true, content: json(names.input) },
         responses: {
-          '201': written('Created: the stored document, at Location.', names.document, {
-            Location: headerRef('Location'),
-          }),
+          '201': written(
+            'Created: the stored document, at Location; or, replayed, what an earlier request with the same Idempotency-Key and body was answered.',
+            names.document,
+            {
+              Location: headerRef('Location'),
+              'Idempotent-Replayed': headerRef('Idempotent-Replayed'),
+            },
+          ),
           '400': responseRef('BadRequest'),
           '401': responseRef('Unauthorized'),
+          '409': responseRef('IdempotencyKeyInFlight'),
           '413': responseRef('ContentTooLarge'),
           '415': responseRef('UnsupportedMediaType'),
-          '422': responseRef('UnprocessableContent'),
+          '422': responseRef('UnprocessableCreate'),
           '503': responseRef('ServiceUnavailable'),
         },
       }
@@ -278,7 +311,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
           parameterRef('If-Unmodified-Since'),
         ],
         responses: {
-          '204': { description: 'Deleted.', headers: observed },
+          '204': { description: 'Deleted.', headers: OBSERVED_HEADERS },
           '400': responseRef('BadRequest'),
           '401': responseRef('Unauthorized'),
           '404': responseRef('NotFound'),
@@ -298,7 +331,7 @@ function written(description: string, schemaName: string, headers: Record<string
       'Last-Modified': headerRef('Last-Modified'),
       'Content-Location': headerRef('Content-Location'),
       ...headers,
-      ...observed,
+      ...OBSERVED_HEADERS,
     },
     content: json(schemaName),
   }

@@ -2,8 +2,11 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import type { IndexDeclaration } from '../../src/documents/collection-index.ts'
+import { parseIdempotencyKey } from '../../src/http/idempotency-key.ts'
 import app from '../../src/index.ts'
 import { jsonResource } from '../../src/json-resource/index.ts'
+import { reindexRoutes } from '../../src/json-resource/reindex.ts'
 import { serveOpenApi } from '../../src/openapi/openapi-route.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is walked by path in assertions
@@ -27,6 +30,28 @@ async function validate(document: OpenApi) {
   return { ...result, version: validator.version }
 }
 
+/** resolved returns a parameter, response or header object, following its $ref into the components. */
+function resolved(document: OpenApi, object: OpenApi): OpenApi {
+  if (typeof object.$ref !== 'string') return object
+  const [, , kind, name] = object.$ref.split('/') as [string, string, string, string]
+  return document.components[kind][name]
+}
+
+/** parametersOf returns an operation's parameters, resolved, by name. */
+function parametersOf(document: OpenApi, operation: OpenApi): Record<string, OpenApi> {
+  const parameters = (operation.parameters ?? []).map((parameter: OpenApi) => resolved(document, parameter))
+  return Object.fromEntries(parameters.map((parameter: OpenApi) => [parameter.name, parameter]))
+}
+
+/** forkedApp mounts resources (name and indexes) at /api/<name>, as a forker would, with its /openapi.json. */
+function forkedApp(resources: readonly { name: string; indexes?: readonly IndexDeclaration[] }[]): Hono {
+  const forked = new Hono()
+  for (const { name, indexes = [] } of resources)
+    forked.route(`/api/${name}`, jsonResource({ name, indexes }))
+  forked.get('/openapi.json', serveOpenApi(forked, { title: 'forked', version: '1' }))
+  return forked
+}
+
 describe('GET /openapi.json', () => {
   it('is a valid OpenAPI 3.1 document, by a real validator', async () => {
     const result = await validate(await openApiOf(app))
@@ -34,10 +59,31 @@ describe('GET /openapi.json', () => {
     expect(result).toMatchObject({ valid: true, version: '3.1' })
   })
 
-  it('is refused by that validator once broken, so the check above can fail', async () => {
+  it.each([
+    {
+      breakage: 'a response without its description',
+      apply: (document: OpenApi) => delete document.paths['/api/tasks/{id}'].get.responses['200'].description,
+    },
+    {
+      breakage: 'a query parameter without its `in`',
+      apply: (document: OpenApi) => delete document.paths['/api/tasks'].get.parameters[0].in,
+    },
+    {
+      breakage: 'a sort parameter with neither schema nor content',
+      apply: (document: OpenApi) => {
+        const sort = document.paths['/api/tasks'].get.parameters.find((p: OpenApi) => p.name === 'sort')
+        delete sort.schema
+      },
+    },
+    {
+      breakage: 'a path parameter that is not required',
+      apply: (document: OpenApi) => {
+        document.paths['/admin/reindex/{resource}'].post.parameters[0].required = false
+      },
+    },
+  ])('is refused by that validator with $breakage, so the check above can fail', async ({ apply }) => {
     const document = await openApiOf(app)
-    delete document.paths['/api/tasks/{id}'].get.responses['200'].description
-    document.paths['/api/tasks'].get.parameters.push({ $ref: '#/components/parameters/nowhere' })
+    apply(document)
     expect((await validate(document)).valid).toBe(false)
   })
 
@@ -57,6 +103,7 @@ describe('GET /openapi.json', () => {
     { path: '/api/items/{id}', methods: ['get', 'head', 'put', 'patch', 'delete', 'options'] },
     { path: '/api/tasks', methods: ['get', 'head', 'options', 'post'] },
     { path: '/api/tasks/{id}', methods: ['get', 'head', 'put', 'patch', 'delete', 'options'] },
+    { path: '/admin/reindex/{resource}', methods: ['post', 'options'] },
   ])('describes $path with $methods', async ({ path, methods }) => {
     const document = await openApiOf(app)
     expect(Object.keys(document.paths[path]).sort()).toEqual([...methods].sort())
@@ -65,10 +112,7 @@ describe('GET /openapi.json', () => {
 
 describe('what a document operation says', () => {
   const parameterNames = (document: OpenApi, operation: OpenApi) =>
-    operation.parameters.map((parameter: { $ref: string }) => {
-      const name = parameter.$ref.split('/').at(-1) as string
-      return document.components.parameters[name].name
-    })
+    Object.keys(parametersOf(document, operation))
 
   it('takes the four conditional fields on GET, and answers 304 and 412 with the validators', async () => {
     const document = await openApiOf(app)
@@ -150,6 +194,183 @@ describe('what a document operation says', () => {
     ])
     expect(components.schemas.ItemsDocument).toMatchObject({ type: 'object' })
     expect(components.schemas.ItemsDocument.properties).toBeUndefined()
+  })
+})
+
+describe('what a page says of its queries', () => {
+  // Names are unique across the file: a resource's name is declared once per process.
+  it.each([
+    {
+      resource: 'tasks (the demo)',
+      app: () => app,
+      path: '/api/tasks',
+      queries: ['done', 'tags', 'sort'],
+      sorts: ['due', '-due'],
+    },
+    { resource: 'items (the demo)', app: () => app, path: '/api/items', queries: [], sorts: null },
+    {
+      resource: 'a filter only',
+      app: () => forkedApp([{ name: 'orders', indexes: [{ where: 'status' }] }]),
+      path: '/api/orders',
+      queries: ['status'],
+      sorts: null,
+    },
+    {
+      resource: 'two sorts, one of them with a filter',
+      app: () =>
+        forkedApp([
+          {
+            name: 'invoices-sorted',
+            indexes: [{ sort: 'total' }, { sort: 'due' }, { where: 'paid', sort: 'due' }],
+          },
+        ]),
+      path: '/api/invoices-sorted',
+      queries: ['paid', 'sort'],
+      sorts: ['total', '-total', 'due', '-due'],
+    },
+  ])(
+    'for $resource: takes $queries, sorts $sorts, in a valid document',
+    async ({ app, path, queries, sorts }) => {
+      const document = await openApiOf(app())
+      for (const method of ['get', 'head']) {
+        const parameters = parametersOf(document, document.paths[path][method])
+        const conditional = ['limit', 'cursor', 'If-None-Match', 'If-Match']
+        expect(Object.keys(parameters).sort()).toEqual([...queries, ...conditional].sort())
+        for (const name of queries) {
+          expect(parameters[name]).toMatchObject({ in: 'query', required: false, schema: { type: 'string' } })
+          expect(parameters[name]?.description).toMatch(/\S/)
+        }
+        expect(parameters.sort?.schema.enum ?? null).toEqual(sorts)
+      }
+      expect(await validate(document)).toMatchObject({ valid: true })
+    },
+  )
+
+  it('says which member a filter compares, and that an `each` filter matches array elements', async () => {
+    const { paths, components } = await openApiOf(app)
+    const parameters = parametersOf({ components }, paths['/api/tasks'].get)
+    expect(parameters.tags?.description).toContain('array `tags` has an element equal to the value')
+    expect(parameters.done?.description).toContain('`done` equals the value')
+    expect(parameters.done?.description).not.toContain('array')
+    // done is served alone and with the sort of the done+due index; tags alone.
+    expect(parameters.done?.description).toContain('Served alone, or with sort=due or sort=-due.')
+    expect(parameters.tags?.description).toContain('Served alone.')
+    expect(parameters.sort?.description).toContain('sort=due (or -due) alone, or with done=<value>')
+  })
+
+  it('says, per combination, which index looks into the array and which compares it whole', async () => {
+    const forked = forkedApp([
+      {
+        name: 'labelled',
+        indexes: [
+          { where: 'labels', each: true },
+          { where: 'labels', sort: 'rank' },
+        ],
+      },
+    ])
+    const document = await openApiOf(forked)
+    const { labels } = parametersOf(document, document.paths['/api/labelled'].get)
+    expect(labels?.description).toContain(
+      'Only documents whose array `labels` has an element equal to the value (?labels=<value>); ' +
+        'or whose `labels` equals the value (?labels=<value>&sort=rank (or -rank)).',
+    )
+  })
+
+  it('states in the description which combinations are served, and that any other query is a 400', async () => {
+    const { paths } = await openApiOf(app)
+    const tasks = paths['/api/tasks'].get.description
+    for (const served of ['?done=<value>', '?tags=<value> (tags contains the value)', '?sort=-due']) {
+      expect(tasks).toContain(served)
+    }
+    expect(tasks).toContain('?done=<value>&sort=due or ?done=<value>&sort=-due')
+    expect(tasks).toContain('Any other query parameter, one given twice, or a combination no index serves')
+    expect(paths['/api/items'].get.description).toContain('limit and cursor only')
+    expect(paths['/api/items'].get.description).toContain('any other query parameter is a 400')
+  })
+})
+
+describe('POST with an Idempotency-Key', () => {
+  it('takes the header, answers a replay 201 with Idempotent-Replayed, and names 409 and 422', async () => {
+    const document = await openApiOf(app)
+    const create = document.paths['/api/tasks'].post
+    const key = parametersOf(document, create)['Idempotency-Key']
+    expect(key).toMatchObject({ in: 'header', schema: { type: 'string' } })
+    expect(key?.required).not.toBe(true)
+    expect(key?.description).toMatch(/409/)
+    const replayed = resolved(document, create.responses['201'].headers['Idempotent-Replayed'])
+    expect(replayed.schema).toEqual({ type: 'string', enum: ['true'] })
+    expect(resolved(document, create.responses['409']).description).toContain('still being answered')
+    const unprocessable = resolved(document, create.responses['422'])
+    expect(unprocessable.description).toContain('Idempotency-Key was sent before with another body')
+    expect(unprocessable.content['application/problem+json'].schema).toEqual({
+      $ref: '#/components/schemas/ValidationProblem',
+    })
+    // A PUT names its id itself: it takes no key.
+    expect(parametersOf(document, document.paths['/api/tasks/{id}'].put)['Idempotency-Key']).toBeUndefined()
+  })
+
+  it.each([
+    { value: 'order-17', want: true },
+    { value: '"order-17"', want: true },
+    { value: '"with space"', want: true },
+    { value: '"a\\"b"', want: true },
+    { value: '"\\\\"', want: true },
+    { value: 'a"b', want: true },
+    { value: 'k'.repeat(255), want: true },
+    { value: `"${'k'.repeat(255)}"`, want: true },
+    { value: `"${'k'.repeat(254)}\\""`, want: true },
+    { value: 'k'.repeat(256), want: false },
+    { value: `"${'k'.repeat(256)}"`, want: false },
+    { value: '', want: false },
+    { value: '""', want: false },
+    { value: 'with space', want: false },
+    { value: '"unterminated', want: false },
+    { value: '"a\\nb"', want: false },
+    { value: '"a"b', want: false },
+    { value: '"tab\there"', want: false },
+    { value: 'clé', want: false },
+    { value: '"clé"', want: false },
+  ])('states the key grammar the parser applies: $value is a key: $want', async ({ value, want }) => {
+    const { components } = await openApiOf(app)
+    const pattern = new RegExp(components.parameters['Idempotency-Key'].schema.pattern, 'u')
+    expect(pattern.test(value)).toBe(want)
+    expect(parseIdempotencyKey(value).kind === 'key').toBe(want)
+  })
+})
+
+describe('POST /admin/reindex/{resource}', () => {
+  it('needs the bearer token, names the declared resources, and answers {reindexed, entries, indexes, next}', async () => {
+    const document = await openApiOf(app)
+    const reindex = document.paths['/admin/reindex/{resource}'].post
+    expect(reindex.security).toEqual([{ bearer: [] }])
+    const parameters = parametersOf(document, reindex)
+    expect(parameters.resource).toMatchObject({ in: 'path', required: true })
+    expect(parameters.resource?.schema.enum).toEqual(expect.arrayContaining(['items', 'tasks']))
+    expect(Object.keys(parameters).sort()).toEqual(['cursor', 'limit', 'resource'])
+    expect(Object.keys(reindex.responses).sort()).toEqual(['200', '400', '401', '404', '503'])
+    expect(resolved(document, reindex.responses['404']).description).toContain('No resource is declared')
+    const body = reindex.responses['200'].content['application/json'].schema
+    expect(body).toEqual({ $ref: '#/components/schemas/ReindexPage' })
+    const page = document.components.schemas.ReindexPage
+    expect(page.required.sort()).toEqual(['entries', 'indexes', 'next', 'reindexed'])
+    expect(page.properties.next.type).toEqual(['string', 'null'])
+    expect(page.properties.indexes).toMatchObject({ type: 'array', items: { type: 'string' } })
+  })
+
+  it('is described where it is mounted, and only when it is', async () => {
+    const forked = new Hono()
+    forked.route('/billing/receipts', jsonResource({ name: 'receipts', indexes: [{ where: 'paid' }] }))
+    forked.route('/ops', reindexRoutes)
+    forked.get('/openapi.json', serveOpenApi(forked, { title: 'billing', version: '1' }))
+    const document = await openApiOf(forked)
+    expect(Object.keys(document.paths)).toEqual([
+      '/billing/receipts',
+      '/billing/receipts/{id}',
+      '/ops/reindex/{resource}',
+    ])
+    const reindex = document.paths['/ops/reindex/{resource}'].post
+    expect(parametersOf(document, reindex).resource?.schema.enum).toEqual(['receipts'])
+    expect((await validate(document)).valid).toBe(true)
   })
 })
 
