@@ -109,7 +109,12 @@ export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promis
     validators,
     load: async () => {
       const page = await loadPage(c, rules.name, source, query, listed, next, maxBodyBytes)
-      const members = page.members.filter(source.matches)
+      // A member read with the tag its entry was listed with is the very version that entry was written for, so
+      // it matches; only one that changed since is checked (which parses it).
+      const listedTags = new Map(listed.map(({ id, etag }) => [id, etag]))
+      const members = page.members.filter(
+        (member) => listedTags.get(member.id) === member.etag || source.matches(member),
+      )
       // KV may have moved on between the list and the read: then the tag is that of what was read.
       const same = page.next === next && sameMembers(members, listed)
       const current = same ? validators : { etag: await pageETag(members, page.next) }
