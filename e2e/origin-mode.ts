@@ -4,8 +4,10 @@
  * ORIGIN_URL pointing at it. A client sees one ETag and gets 304s from both replicas, which send no body for
  * them; a change at the origin gives a 200 with a new tag; one user's answer is never another's; an origin that
  * fails, breaks off or is slow gives 502 or 504; a write with our tag in If-Match lands; curl sees it all too.
- * A slow client gets a whole body, a gzip bomb passes as it came, and in headless Chromium a page of the origin
- * with a reflected XSS cannot read the demo page's token (while the same page without the sandbox can).
+ * A slow client gets a whole body, a gzip bomb passes as it came, made-up forwarding fields never reach the
+ * origin, redirects come without their page or an internal address, paths that another decoding would lead
+ * out of the base are refused, and in headless Chromium a page of the origin with a reflected XSS cannot read
+ * the demo page's token (while the same page without the sandbox can).
  *
  * Needs: /usr/bin/chromium (apt-get install -y chromium) and the npm package playwright-core.
  * Usage, from the project root: node_modules/.bin/node e2e/origin-mode.ts   (20-40 s; no account, no network)
@@ -251,6 +253,56 @@ try {
     const answer = await send('/legacy/switching')
     assert.equal(answer.status, 502)
     return (await problem(answer)).detail
+  })
+
+  await checks.run('forwarding and identity fields a client makes up never reach the origin', async () => {
+    const madeUp = {
+      X_Forwarded_For: '203.0.113.66',
+      'Forwarded-For': '203.0.113.66',
+      'X-Originating-IP': '203.0.113.66',
+      'Fastly-Client-IP': '203.0.113.66',
+      'X-Envoy-Original-Path': '/admin',
+      'X-Original-Method': 'DELETE',
+      'X-Middleware-Subrequest': 'middleware',
+      'CF-IPCountry': 'XX',
+    }
+    const answer = await send('/legacy/echo', { headers: { ...madeUp, 'X-Request-Id': 'e2e-1' } })
+    const { headers } = (await answer.json()) as { headers: Record<string, string> }
+    const arrived = Object.keys(madeUp).filter((name) => name.toLowerCase() in headers)
+    assert.deepEqual(arrived, [])
+    assert.equal(headers['x-request-id'], 'e2e-1')
+    return `${Object.keys(madeUp).length} made-up fields sent, none arrived`
+  })
+
+  await checks.run('a redirect arrives without its page, and no internal address in any field', async () => {
+    // fetch would follow the redirects itself.
+    const redirect = await send('/legacy/located?status=302&location=/users/1', { redirect: 'manual' })
+    assert.equal(redirect.status, 302)
+    assert.equal(redirect.headers.get('Location'), '/legacy/users/1')
+    assert.equal(await redirect.text(), '')
+    const hidden = await send(
+      `/legacy/located?status=302&location=${encodeURIComponent('ws://10.0.0.7/admin')}`,
+      {
+        redirect: 'manual',
+      },
+    )
+    assert.equal(hidden.status, 502)
+    const fields = await send(
+      `/legacy/located?refresh=${encodeURIComponent('0; url=http://10.0.0.7/admin')}&link=${encodeURIComponent('<http://10.0.0.7/admin>; rel=admin, </users/1>; rel=first')}`,
+    )
+    assert.equal(fields.headers.get('Refresh'), null)
+    assert.equal(fields.headers.get('Link'), '</legacy/users/1>; rel=first')
+  })
+
+  await checks.run('paths that could step out of the base under another decoding are refused', async () => {
+    const paths = [
+      '/legacy/..%20/secret',
+      '/legacy/%e2%80%a5/secret',
+      '/legacy/%fc%80%80%80%80%af',
+      '/legacy/a%0d%0ab',
+    ]
+    const statuses = await Promise.all(paths.map(async (path) => (await send(path)).status))
+    assert.deepEqual(statuses, [400, 400, 400, 400])
   })
 
   let browser: Browser | undefined

@@ -10,7 +10,8 @@
  * README's session: `npx node scripts/replica-origin.ts [port]` serves it until stopped.
  *
  * Paths:
- *   /users/1, /users, ...     JSON documents (GET, HEAD, PUT with If-Match, DELETE)
+ *   /users/1, /users, ...     JSON documents (GET, HEAD, PUT with If-Match, DELETE), their paths read as Tomcat
+ *                             and Spring read them: `/users;x=1//%31` is /users/1
  *   /hello.txt                the same text on both replicas, with different tags
  *   /me                       the caller's own data (from Authorization or Cookie), Cache-Control: private
  *   /greeting                 Vary: Accept-Language, and only a weak ETag
@@ -22,7 +23,8 @@
  *   /tenant                   the caller's own document (chosen by X-Api-Key), with one strong ETag for every
  *                             caller and no Vary: an origin that reuses tags across representations
  *   /no-store, /vary-star     public JSON with Cache-Control: no-store, or with Vary: *
- *   /located?status=N&location=...&content-location=...&csp=...   an answer of status N with those fields
+ *   /located?status=N&location=...&content-location=...&csp=...&refresh=...&link=...   an answer of status N
+ *                             with those fields (a 3xx with a Location: an HTML page that links to it)
  *   /gzip                     JSON in gzip;  /gzip-bomb  32 MiB of zeros in 32 KB of gzip
  *   /trickle?parts=N&gap=MS&status=S   a JSON body sent in N parts, MS ms apart
  *   /bulk?bytes=N&status=S&type=json   N bytes of text at once (type=json: a JSON array of one string)
@@ -266,6 +268,27 @@ async function serveDocument(
   send(replica, request, response, 200, headers, current)
 }
 
+// targetOf returns the URL a request names. Not `new URL(request.url, base)`: a path that starts with "//"
+// would read as a host.
+function targetOf(request: IncomingMessage): URL {
+  return new URL(`http://origin.test${request.url ?? '/'}`)
+}
+
+// documentPath returns the document a path names, read as many servers read one: path parameters (";x=1")
+// dropped, as Tomcat and Spring drop them, empty segments merged, as nginx's merge_slashes does, then
+// percent-decoded. So a client has many spellings of one document, which edge-etag must record once.
+function documentPath(pathname: string): string {
+  const segments = pathname.split('/').map((segment) => segment.split(';', 1)[0] ?? '')
+  const kept = segments.filter(
+    (segment, index) => segment !== '' || index === 0 || index === segments.length - 1,
+  )
+  try {
+    return decodeURIComponent(kept.join('/'))
+  } catch {
+    return kept.join('/')
+  }
+}
+
 interface Store {
   documents: Map<string, StoredDocument>
   startedAt: number
@@ -290,7 +313,7 @@ function replicaHandler(replica: Replica, store: Store) {
   return async (request: IncomingMessage, response: ServerResponse) => {
     replica.stats.requests++
     replica.lastIfNoneMatch = request.headers['if-none-match'] ?? null
-    const url = new URL(request.url ?? '/', 'http://origin.test')
+    const url = targetOf(request)
     const json = { 'Content-Type': 'application/json' }
     const status = Number(url.searchParams.get('status') ?? 200)
     switch (url.pathname) {
@@ -317,9 +340,18 @@ function replicaHandler(replica: Replica, store: Store) {
         const location = url.searchParams.get('location')
         const contentLocation = url.searchParams.get('content-location')
         const policy = url.searchParams.get('csp')
+        const refresh = url.searchParams.get('refresh')
+        const link = url.searchParams.get('link')
         if (location !== null) headers.Location = location
         if (contentLocation !== null) headers['Content-Location'] = contentLocation
         if (policy !== null) headers['Content-Security-Policy'] = policy
+        if (refresh !== null) headers.Refresh = refresh
+        if (link !== null) headers.Link = link
+        if (status >= 300 && status < 400 && location !== null) {
+          // A redirect's page, as Express writes one: it names the Location too.
+          const page = `<p>Found. Redirecting to <a href="${location}">${location}</a></p>`
+          return send(replica, request, response, status, { ...headers, 'Content-Type': 'text/html' }, page)
+        }
         return send(replica, request, response, status, headers, '{"located":true}')
       }
       case '/gzip': {
@@ -419,7 +451,7 @@ function replicaHandler(replica: Replica, store: Store) {
         return send(replica, request, response, 200, json, '{"slow":true}')
       }
       default:
-        return serveDocument(replica, request, response, url.pathname, store)
+        return serveDocument(replica, request, response, documentPath(url.pathname), store)
     }
   }
 }
@@ -457,7 +489,7 @@ export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
   const replicaUrls = await Promise.all(servers.map((server) => listen(server, 0)))
   let next = 0
   const front = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://origin.test')
+    const url = targetOf(request)
     // The load balancer itself failing: the connection is dropped without an answer.
     if (url.pathname === '/hangup') return request.socket.destroy()
     // A 101 that nobody asked for (no Upgrade was sent): the connection switches to nothing.
@@ -499,7 +531,7 @@ export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
     delete headers.connection
     return new Promise((resolve, reject) => {
       const upstream = httpRequest(
-        new URL(url.pathname + url.search, target).href,
+        `${target.origin}${url.pathname}${url.search}`,
         { method: request.method ?? 'GET', headers },
         (answer) => {
           const forwarded = { ...answer.headers }
@@ -533,10 +565,10 @@ export async function startReplicaOrigin(port = 0): Promise<ReplicaOrigin> {
       next = 0
       response.writeHead(204).end()
     } else if (path.startsWith('/__replicas/documents/') && request.method === 'PUT') {
-      const documentPath = path.slice('/__replicas/documents'.length)
-      const previous = store.documents.get(documentPath)?.changedAt ?? 0
+      const documentAt = path.slice('/__replicas/documents'.length)
+      const previous = store.documents.get(documentAt)?.changedAt ?? 0
       const changedAt = Math.max(Math.floor(Date.now() / 1000), previous + 1)
-      store.documents.set(documentPath, { value: JSON.parse(await bodyOf(request)), changedAt })
+      store.documents.set(documentAt, { value: JSON.parse(await bodyOf(request)), changedAt })
       response.writeHead(204).end()
     } else {
       response.writeHead(404, json).end('{"error":"no such control"}')

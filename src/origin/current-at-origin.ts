@@ -7,7 +7,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../env.ts'
 import type { Validators } from '../http/preconditions.ts'
 import { traceOf } from '../observability/request-trace.ts'
-import { forwardedHeaders } from './forwarded-request.ts'
+import { forwardedHeaders, isForOneUserRequest } from './forwarded-request.ts'
 import { type OriginTarget, originGet, passedOn, recordsOf, tolerantly } from './origin-exchange.ts'
 import { callOrigin, type OriginCall, readOriginBody } from './origin-fetch.ts'
 import { knownVariant, type OriginRecord, strongOriginTags, validatorsOf } from './origin-record.ts'
@@ -17,7 +17,10 @@ import { originRepresentation } from './origin-representation.ts'
 export interface CurrentAtOrigin {
   /** Our validators of the bytes; no Last-Modified when they were not seen before (or within its second). */
   readonly validators: Validators
-  /** Whether these bytes were recorded before: if not, they are newer than anything a client was given. */
+  /**
+   * Whether these bytes were recorded before (and the request, without credentials, may use that record): if
+   * not, they count as newer than anything a client was given.
+   */
   readonly seen: boolean
   /** False when the origin has something edge-etag could not hash: its validators then mean nothing. */
   readonly hashed: boolean
@@ -68,17 +71,20 @@ export async function currentAtOrigin(
   const { etag } = await traceOf(c).measure('hash', () =>
     originRepresentation(body, response.headers.get('Content-Type')),
   )
-  // The record is read for a credentialed write too: only the replicas' tags of these very bytes (the same
-  // hash) are taken from it, and they go to the origin, never to the client.
-  const record: OriginRecord | null = target.recordable
-    ? await tolerantly(() => recordsOf(c).get(target.url.href), null)
-    : null
+  // The record is read for a credentialed write too, but only the replicas' tags of these very bytes (the same
+  // hash) are taken from it, and they go to the origin, never to the client. Its first-seen date is shared, so
+  // such a write is checked against the hash alone, as bytes not seen: no If-Unmodified-Since passes, and its
+  // 412 tells no date another requester's read set.
+  const key = target.recordKey
+  const record: OriginRecord | null =
+    key === null ? null : await tolerantly(() => recordsOf(c).get(key), null)
   const known = knownVariant(record, request.headers)
   const originTag = response.headers.get('ETag')
   const same = known?.etag === etag ? known : null
+  const shared = same !== null && !isForOneUserRequest(request.headers)
   return {
-    validators: same === null ? { etag } : validatorsOf(same),
-    seen: same !== null,
+    validators: shared ? validatorsOf(same) : { etag },
+    seen: shared,
     hashed: true,
     originTags: strongOriginTags([
       ...new Set([...(originTag === null ? [] : [originTag]), ...(same?.originTags ?? [])]),

@@ -5,7 +5,8 @@
  */
 
 import { originAcceptEncoding } from './content-coding.ts'
-import { clientAddressOf, forwardingFields, SPOOFABLE_FIELDS } from './forwarding-fields.ts'
+import { clientAddressOf, forwardingFields, isSpoofableField } from './forwarding-fields.ts'
+import { type Relocate, relocatedLink, relocatedRefresh } from './located-fields.ts'
 
 /** HOP_BY_HOP_FIELDS describe one connection, not the message (RFC 9110 section 7.6.1): never forwarded. */
 export const HOP_BY_HOP_FIELDS = [
@@ -69,7 +70,7 @@ function withoutFields(headers: Headers, names: readonly string[]): Headers {
 /**
  * forwardedHeaders returns the fields to send the origin for a request: the client's, less the hop-by-hop
  * ones, Host (the origin's is set by fetch), the client's conditions and the fields a client could use to
- * pose as someone or something else (SPOOFABLE_FIELDS), plus edge-etag's own Forwarded and X-Forwarded-*.
+ * pose as someone or something else (isSpoofableField), plus edge-etag's own Forwarded and X-Forwarded-*.
  * Authorization and Cookie are passed on: the origin decides who may see what. A read (GET, HEAD, or
  * `asRead`: a GET made on a write's behalf, without the body's fields) asks for gzip or no coding at all,
  * the codings edge-etag can hash (see ./content-coding.ts).
@@ -80,10 +81,10 @@ export function forwardedHeaders(request: Request, { asRead = false } = {}): Hea
   const headers = withoutFields(request.headers, [
     ...HOP_BY_HOP_FIELDS,
     ...CLIENT_CONDITION_FIELDS,
-    ...SPOOFABLE_FIELDS,
     'host',
     ...(asRead ? BODY_FIELDS : []),
   ])
+  for (const name of [...headers.keys()]) if (isSpoofableField(name)) headers.delete(name)
   if (asRead || request.method === 'GET' || request.method === 'HEAD') {
     headers.set('Accept-Encoding', originAcceptEncoding(request.headers.get('Accept-Encoding')))
   }
@@ -106,16 +107,26 @@ export interface PassOnOptions {
   /** Drop the body's framing, for a body edge-etag sends itself (decoded, perhaps re-serialised). */
   readonly ownBody?: boolean
   /**
-   * Map a Location or Content-Location of the origin to a reference to this worker's URL for it; null drops
-   * the field (it would disclose the origin's internal address).
+   * Map a URL of the origin (in Location, Content-Location, Refresh or Link) to a reference to this worker's
+   * URL for it; null drops it (it would disclose the origin's internal address).
    */
-  readonly relocate?: (location: string) => string | null
+  readonly relocate?: Relocate
+}
+
+// LOCATED_FIELDS are the answer's fields that hold URLs of the origin, each with how its URLs are relocated:
+// a Location or Content-Location is one URL; a Refresh (browsers follow it) and a Link (RFC 8288) hold theirs
+// in a syntax of their own (./located-fields.ts).
+const LOCATED_FIELDS: Readonly<Record<string, (value: string, relocate: Relocate) => string | null>> = {
+  location: (value, relocate) => relocate(value),
+  'content-location': (value, relocate) => relocate(value),
+  refresh: relocatedRefresh,
+  link: relocatedLink,
 }
 
 /**
  * passedOnHeaders returns the fields of an origin answer to pass on to the client: all but the hop-by-hop
- * ones, the origin's validators and SITE_WIDE_FIELDS, with its Location and Content-Location relocated (or
- * dropped).
+ * ones, the origin's validators and SITE_WIDE_FIELDS, with the URLs in Location, Content-Location, Refresh and
+ * Link relocated (a field, or a Link member, that would disclose is dropped).
  *
  * @example passedOnHeaders(originResponse.headers).has('ETag') // false
  */
@@ -129,12 +140,13 @@ export function passedOnHeaders(
     ...SITE_WIDE_FIELDS,
     ...(ownBody ? BODY_BOUND_FIELDS : []),
   ])
-  for (const name of ['Location', 'Content-Location']) {
+  if (relocate === undefined) return passed
+  for (const [name, relocated] of Object.entries(LOCATED_FIELDS)) {
     const value = passed.get(name)
-    if (value === null || relocate === undefined) continue
-    const relocated = relocate(value)
-    if (relocated === null) passed.delete(name)
-    else passed.set(name, relocated)
+    if (value === null) continue
+    const mapped = relocated(value, relocate)
+    if (mapped === null) passed.delete(name)
+    else passed.set(name, mapped)
   }
   return passed
 }
@@ -142,7 +154,8 @@ export function passedOnHeaders(
 /**
  * CREDENTIAL_FIELDS carry who is asking: Authorization and Cookie (RFC 9110 section 11.6.2, RFC 6265), and the
  * API key fields in wide use. An answer to a request with one may be that requester's alone, even when the
- * origin says nothing of it (no Vary, no `private`). Add the field your origin reads its callers' keys from.
+ * origin says nothing of it (no Vary, no `private`). CREDENTIAL_PATTERN catches the fields no list names; add
+ * here a field your origin reads its callers' keys from that neither covers.
  */
 export const CREDENTIAL_FIELDS = [
   'authorization',
@@ -154,12 +167,34 @@ export const CREDENTIAL_FIELDS = [
 ] as const
 
 /**
- * isForOneUserRequest reports whether a request carries credentials (CREDENTIAL_FIELDS), whose answer may be
+ * CREDENTIAL_PATTERN matches the names (lower-case) of fields that carry credentials by their words: auth,
+ * token, api-key or apikey, secret, session, password, credential, signature, subscription-key, jwt (GitLab's
+ * `PRIVATE-TOKEN`, AWS's `X-Amz-Security-Token`, Azure's `Ocp-Apim-Subscription-Key`, RFC 9421's `Signature`).
+ * A field it takes for one by mistake (`X-Session-Id`) costs only the record: the answer is still validated.
+ */
+export const CREDENTIAL_PATTERN =
+  /auth|token|api-?key|secret|session|passw(?:or)?d|credential|signature|subscription-?key|jwt/
+
+/**
+ * isCredentialField reports whether a request field carries credentials: one of CREDENTIAL_FIELDS, or a name
+ * CREDENTIAL_PATTERN matches.
+ *
+ * @example isCredentialField('PRIVATE-TOKEN') // true
+ * @example isCredentialField('Accept-Language') // false
+ */
+export function isCredentialField(name: string): boolean {
+  const lower = name.toLowerCase()
+  return (CREDENTIAL_FIELDS as readonly string[]).includes(lower) || CREDENTIAL_PATTERN.test(lower)
+}
+
+/**
+ * isForOneUserRequest reports whether a request carries credentials (isCredentialField), whose answer may be
  * one user's: RFC 9111 section 3.5 keeps shared caches from reusing such answers, and edge-etag never answers
  * one from another requester's record, nor leaves one of its own.
  *
  * @example isForOneUserRequest(new Headers({ Cookie: 'session=1' })) // true
  */
 export function isForOneUserRequest(headers: Headers): boolean {
-  return CREDENTIAL_FIELDS.some((name) => headers.has(name))
+  for (const name of headers.keys()) if (isCredentialField(name)) return true
+  return false
 }

@@ -8,7 +8,8 @@
 /**
  * SPOOFABLE_FIELDS are request fields that origins (and the proxies, frameworks and rate limiters in front of
  * them) read as facts about the client, its address, or the URL and method it asked for: a client never
- * decides them. The method overrides go too: a GET must not reach the origin as a DELETE.
+ * decides them. The method overrides go too: a GET must not reach the origin as a DELETE. No list names them
+ * all, so SPOOFABLE_PATTERNS and isSpoofableField go further.
  */
 export const SPOOFABLE_FIELDS = [
   'forwarded',
@@ -36,7 +37,49 @@ export const SPOOFABLE_FIELDS = [
   'x-http-method-override',
   'x-http-method',
   'x-method-override',
+  'x-scheme',
+  'x-url-scheme',
+  'front-end-https',
+  'remote-user',
+  'x-remote-user',
 ] as const
+
+/**
+ * SPOOFABLE_PATTERNS match the families of fields that SPOOFABLE_FIELDS cannot list one by one (names are
+ * lower-case): anything forwarded (`X-Forwarded-By`, `Forwarded-For`, `X-Original-Forwarded-For`); a client's,
+ * real, remote, originating or proxy user's address, host, port or scheme (`Fastly-Client-IP`,
+ * `X-Originating-IP`, `WL-Proxy-Client-IP`, `X-ProxyUser-Ip`, `X-Real-Port`); an original or rewritten URL,
+ * path, host or method (`X-Envoy-Original-Path`, `X-Original-Method`); method and host overrides; Envoy's,
+ * IIS ARR's and Next.js middleware's own fields (`X-Middleware-Subrequest`, CVE-2025-29927).
+ */
+export const SPOOFABLE_PATTERNS: readonly RegExp[] = [
+  /forwarded/,
+  /(?:client|real|remote|originating|user|socket)-?(?:ip|ipv6|addr|address|host|port|proto|scheme)(?:-|$)/,
+  /(?:original|rewrite|rewritten)-?(?:url|uri|path|host|method)(?:-|$)/,
+  /(?:method|host)-?override/,
+  /^x-envoy-/,
+  /^x-arr-/,
+  /^x-middleware-/,
+]
+
+/**
+ * isSpoofableField reports whether a request field of the client's must not reach the origin: one of
+ * SPOOFABLE_FIELDS or SPOOFABLE_PATTERNS; any `cf-*` field (Cloudflare's own, which a client may send where
+ * nothing replaces them); and any name with an underscore, which CGI, WSGI, PHP and Rack read as a dash
+ * (`X_Forwarded_For` becomes HTTP_X_FORWARDED_FOR) and nginx drops by default (`underscores_in_headers off`).
+ *
+ * @example isSpoofableField('X_Forwarded_For') // true
+ * @example isSpoofableField('X-Request-Id') // false
+ */
+export function isSpoofableField(name: string): boolean {
+  const lower = name.toLowerCase()
+  return (
+    lower.includes('_') ||
+    lower.startsWith('cf-') ||
+    (SPOOFABLE_FIELDS as readonly string[]).includes(lower) ||
+    SPOOFABLE_PATTERNS.some((pattern) => pattern.test(lower))
+  )
+}
 
 /** CLIENT_ADDRESS_FIELD is where Cloudflare puts the address of the client that connected to it. */
 export const CLIENT_ADDRESS_FIELD = 'CF-Connecting-IP'

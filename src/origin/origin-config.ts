@@ -23,7 +23,8 @@ export interface OriginConfig {
   readonly timeoutMs: number
   /**
    * The query parameters a recorded URL may hold (ORIGIN_RECORD_QUERY): a URL whose query holds any other is
-   * answered with our tag, hashed afresh, but never recorded, so made-up query strings cost no KV writes.
+   * answered with our tag, hashed afresh, but never recorded, so made-up query strings cost no KV writes (see
+   * recordKeyOf in ./record-key.ts).
    */
   readonly recordQuery: readonly string[]
 }
@@ -57,19 +58,6 @@ export function readOriginConfig(env: Env): OriginConfig | null {
       .map((name) => name.trim())
       .filter((name) => name !== ''),
   }
-}
-
-/**
- * isRecordable reports whether what the origin serves at `url` may be recorded in KV: only when every query
- * parameter it holds is one of ORIGIN_RECORD_QUERY (none by default), so that the URLs recorded are those the
- * origin serves, not those a client can make up. Parameter names compare exactly, as URLSearchParams reads them.
- *
- * @example isRecordable({ ...config, recordQuery: ['page'] }, new URL('https://api.example/users?page=2')) // true
- * @example isRecordable(config, new URL('https://api.example/users?utm_source=x')) // false
- */
-export function isRecordable(config: OriginConfig, url: URL): boolean {
-  for (const name of url.searchParams.keys()) if (!config.recordQuery.includes(name)) return false
-  return true
 }
 
 /**

@@ -14,15 +14,18 @@ import type { OriginRecords } from './origin-record.ts'
 
 /**
  * OriginTarget is the origin URL a request maps to, how long the origin may take, how its URLs map back, and
- * whether what it serves there may be recorded.
+ * under which key what it serves there is recorded, if at all.
  */
 export interface OriginTarget {
   readonly url: URL
   readonly timeoutMs: number
   /** Maps a Location or Content-Location of the origin to a reference for the client; null: never passed on. */
   readonly relocate: (location: string) => string | null
-  /** False for a URL whose query a client can make up (see isRecordable in ./origin-config.ts). */
-  readonly recordable: boolean
+  /**
+   * The URL in one spelling, under which its record is kept; null for a URL a client can make up endless
+   * spellings of, never recorded (see recordKeyOf in ./record-key.ts).
+   */
+  readonly recordKey: string | null
 }
 
 /** recordsOf returns the origin records of the worker's KV, their reads and writes timed as `kv`. */
@@ -62,10 +65,12 @@ export function originGet(target: OriginTarget, headers: Headers): Request {
 
 /**
  * passedOn returns an origin answer the way the client gets it: without the origin's validators, its body as
- * it came (still in its content coding: `encodeBody: 'manual'`), and none for a HEAD. A redirect of a read to
- * where the client must not be sent (the origin's own host outside its base, an internal address) is HttpError
- * 502, which names neither: the origin's internal addresses stay behind the prefix. A write's redirect keeps
- * its status without the Location: the origin has acted on the write, and a 502 would invite a retry.
+ * it came (still in its content coding: `encodeBody: 'manual'`), and none for a HEAD. A redirect (3xx) gets no
+ * body either: a client follows its Location, and the page an origin writes beside it may name what Location
+ * must not (`<a href="http://10.0.0.7/admin">`). A redirect of a read to where the client must not be sent
+ * (the origin's own host outside its base, an internal address) is HttpError 502, which names neither: the
+ * origin's internal addresses stay behind the prefix. A write's redirect keeps its status without the Location:
+ * the origin has acted on the write, and a 502 would invite a retry.
  *
  * @example return passedOn(c.req.raw, originResponse, target)
  */
@@ -75,11 +80,12 @@ export function passedOn(
   target: OriginTarget,
   body: ReadableStream<Uint8Array> | null = response.body,
 ): Response {
-  const headers = passedOnHeaders(response.headers, { relocate: target.relocate })
   const redirect = response.status >= 300 && response.status < 400 && response.status !== 304
+  const headers = passedOnHeaders(response.headers, { relocate: target.relocate, ownBody: redirect })
+  if (redirect) headers.delete('Content-Type')
   const read = request.method === 'GET' || request.method === 'HEAD'
   const hidden = read && redirect && response.headers.has('Location') && !headers.has('Location')
-  const sent = request.method === 'HEAD' || hidden ? null : body
+  const sent = request.method === 'HEAD' || redirect ? null : body
   // Nothing waits on the cancel; a failure of it would only be an unhandled rejection.
   if (sent === null) body?.cancel().catch(() => undefined)
   if (hidden) {

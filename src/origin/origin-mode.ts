@@ -9,10 +9,11 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
 import { sandboxed } from './answer-sandbox.ts'
-import { isRecordable, readOriginConfig, upstreamUrlOf } from './origin-config.ts'
+import { readOriginConfig, upstreamUrlOf } from './origin-config.ts'
 import type { OriginTarget } from './origin-exchange.ts'
 import { edgeLocation } from './origin-location.ts'
 import { readThroughOrigin } from './read-through-origin.ts'
+import { recordKeyOf } from './record-key.ts'
 import { refusedPathReason } from './request-target.ts'
 import { writeThroughOrigin } from './write-through-origin.ts'
 
@@ -37,7 +38,7 @@ export const forwardToOrigin = createMiddleware<AppEnv>(async (c, next) => {
     url,
     timeoutMs: config.timeoutMs,
     relocate: (location) => edgeLocation(config, url, location),
-    recordable: isRecordable(config, url),
+    recordKey: recordKeyOf(url, config.recordQuery),
   }
   const method = c.req.method
   const answer =

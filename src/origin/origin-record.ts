@@ -18,8 +18,9 @@ export const MAX_ORIGIN_TAGS = 16
 /** MAX_VARIANTS bounds the variants kept per URL (the oldest recorded goes first). */
 export const MAX_VARIANTS = 16
 /**
- * UNKEYED_VARY are Vary fields that do not choose our bytes: the worker's fetch decodes any content coding,
- * so a gzip and an identity response of the origin are the same representation here.
+ * UNKEYED_VARY are Vary fields that do not choose our bytes: edge-etag decodes gzip itself, so a gzip and an
+ * identity answer of the origin are the same representation here; an answer in any other coding (br) passes
+ * as it came, untagged, and is never recorded (./content-coding.ts).
  */
 export const UNKEYED_VARY: readonly string[] = ['accept-encoding']
 

@@ -7,8 +7,8 @@
  * Answers meant for one user (the request carries credentials; the answer is private, no-store, sets a cookie
  * or varies on `*`) get our tag too, hashed afresh each time: a matching If-None-Match still earns a 304, but
  * nothing about them is recorded, and no record answers them, so nothing is shared between users. So are
- * answers at a URL whose query a client can make up (see isRecordable): KV is written for the URLs the origin
- * serves, not for every query string a client sends.
+ * answers at a URL whose query or path a client can make up endless spellings of (see recordKeyOf): KV is
+ * written for the URLs the origin serves, each under one spelling, not for every variant a client sends.
  */
 
 import type { Context } from 'hono'
@@ -38,10 +38,10 @@ import { originRepresentation } from './origin-representation.ts'
  */
 export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget): Promise<Response> {
   const request = c.req.raw
-  const shared = target.recordable && !isForOneUserRequest(request.headers)
-  const records = shared ? recordsOf(c) : null
-  const url = target.url.href
-  const record = records === null ? null : await tolerantly(() => records.get(url), null)
+  // A request with credentials neither reads nor leaves a record; nor does a URL that has none (recordKey).
+  const key = isForOneUserRequest(request.headers) ? null : target.recordKey
+  const records = key === null ? null : { store: recordsOf(c), key }
+  const record = records === null ? null : await tolerantly(() => records.store.get(records.key), null)
   const known = knownVariant(record, request.headers)
   const headers = forwardedHeaders(request)
   // Ask conditionally only when the origin's 304 is enough to answer: the client holds these bytes, or no
@@ -88,7 +88,7 @@ export async function readThroughOrigin(c: Context<AppEnv>, target: OriginTarget
       Date.now() / 1000,
     )
     validators = validatorsOf(knownVariant(seen.record, request.headers) as VariantValidators)
-    if (seen.changed) await tolerantly(() => records.put(url, seen.record), undefined)
+    if (seen.changed) await tolerantly(() => records.store.put(records.key, seen.record), undefined)
   }
   return answerWith(request, validators, response.headers, contentType, representation.bytes, target)
 }

@@ -357,6 +357,21 @@ describe('what is meant for one user', () => {
     { reason: 'a request with Authorization', path: 'fresh', headers: { Authorization: 'Bearer ada' } },
     { reason: 'a request with a Cookie', path: 'fresh', headers: { Cookie: 'session=ada' } },
     { reason: 'a request with an X-Api-Key', path: 'fresh', headers: { 'X-Api-Key': 'key-ada' } },
+    {
+      reason: 'a request with GitLab’s PRIVATE-TOKEN',
+      path: 'fresh',
+      headers: { 'PRIVATE-TOKEN': 'glpat-ada' },
+    },
+    {
+      reason: 'a request with X-Amz-Security-Token',
+      path: 'fresh',
+      headers: { 'X-Amz-Security-Token': 'ada' },
+    },
+    {
+      reason: 'a request with Ocp-Apim-Subscription-Key',
+      path: 'fresh',
+      headers: { 'Ocp-Apim-Subscription-Key': 'ada' },
+    },
     { reason: 'an answer marked private', path: '/me', headers: {} },
     { reason: 'an answer marked no-store', path: '/no-store', headers: {} },
     { reason: 'an answer that sets a cookie', path: '/session', headers: {} },
@@ -472,6 +487,35 @@ describe('writes through edge-etag', () => {
     })
     expect(write.status).toBe(412)
     expect(await (await fetch(new URL(path, ORIGIN))).json()).toEqual({ name: 'Someone else', id: 2 })
+  })
+
+  it('check a write with credentials against the hash alone: no shared date, in its check or its 412', async () => {
+    const path = freshPath()
+    await changeAtOrigin(path, { id: 2, name: 'Alan Turing' })
+    // 1. A public read records the bytes with their first-seen date.
+    const read = await edge(`/legacy${path}`)
+    const lastModified = read.headers.get('Last-Modified') as string
+    expect(lastModified).not.toBeNull()
+    // 2. A write with credentials, whose If-Unmodified-Since is that date: the bytes are unchanged, but its
+    //    requester never read them (the date is another's), so it is refused, and told no date.
+    const credentials = { 'PRIVATE-TOKEN': 'glpat-alan' }
+    const write = await edge(`/legacy${path}`, {
+      method: 'PUT',
+      headers: { ...credentials, 'Content-Type': 'application/json', 'If-Unmodified-Since': lastModified },
+      body: JSON.stringify({ id: 2, name: 'Lost update' }),
+    })
+    expect(write.status).toBe(412)
+    expect(write.headers.get('Last-Modified')).toBeNull()
+    expect(write.headers.get('ETag')).toBe(etag(read))
+    // 3. A stale If-Match gets the current tag, and no date either.
+    const stale = await edge(`/legacy${path}`, {
+      method: 'PUT',
+      headers: { Cookie: 'session=alan', 'Content-Type': 'application/json', 'If-Match': '"stale"' },
+      body: '{}',
+    })
+    expect(stale.status).toBe(412)
+    expect(stale.headers.get('Last-Modified')).toBeNull()
+    expect(await (await fetch(new URL(path, ORIGIN))).json()).toEqual({ name: 'Alan Turing', id: 2 })
   })
 
   it('check If-None-Match: * itself, whatever the origin does with it', async () => {
@@ -636,6 +680,45 @@ describe('the request the origin gets', () => {
     expect(headers.cookie).toBe('a=1')
   })
 
+  it('carries none of the forwarding and identity fields a client made up, however it spells them', async () => {
+    const madeUp = [
+      'X_Forwarded_For',
+      'Forwarded-For',
+      'X-Forwarded',
+      'X-Originating-IP',
+      'X-Remote-IP',
+      'X-Remote-Addr',
+      'Fastly-Client-IP',
+      'X-Envoy-External-Address',
+      'X-Original-Forwarded-For',
+      'X-ProxyUser-Ip',
+      'WL-Proxy-Client-IP',
+      'Proxy-Client-IP',
+      'X-ARR-ClientIP',
+      'X-Forwarded-By',
+      'X-Real-Port',
+      'X-Forwarded-Protocol',
+      'Front-End-Https',
+      'X-Url-Scheme',
+      'X-Envoy-Original-Path',
+      'X-Forwarded-Path',
+      'X-Original-Method',
+      'X-Forwarded-Method',
+      'X-Middleware-Subrequest',
+      'CF-IPCountry',
+    ]
+    const sent = Object.fromEntries(madeUp.map((name) => [name, '203.0.113.66']))
+    const answer = await edge('/legacy/echo', {
+      headers: { ...sent, 'X-Request-Id': 'r-1', 'Idempotency-Key': 'k-1', 'X-Api-Version': '2' },
+    })
+    const { headers } = await json(answer)
+    // Node reads the field names as they came, lower-cased: underscores and all.
+    const arrived = madeUp.map((name) => name.toLowerCase()).filter((name) => name in headers)
+    expect(arrived).toEqual([])
+    expect(JSON.stringify(headers)).not.toContain('203.0.113.66')
+    expect(headers).toMatchObject({ 'x-request-id': 'r-1', 'idempotency-key': 'k-1', 'x-api-version': '2' })
+  })
+
   it('says for=unknown when the worker knows no client address', async () => {
     const { headers } = await json(await edge('/legacy/echo', { headers: spoofed }))
     expect(headers.forwarded).toBe('for=unknown;proto=https')
@@ -653,6 +736,15 @@ describe('paths under the prefix', () => {
     '/legacy/..%252fsecret',
     '/legacy/users%00.json',
     '/legacy/..;/secret',
+    '/legacy/%f8%80%80%80%ae%f8%80%80%80%ae/secret',
+    '/legacy/%fc%80%80%80%80%af',
+    '/legacy/%ef%bc%8e%ef%bc%8e%ef%bc%8fsecret',
+    '/legacy/%e2%80%a5/secret',
+    '/legacy/..%20/secret',
+    '/legacy/..%09/secret',
+    '/legacy/..../secret',
+    '/legacy/users%0d%0aX-Injected:%201',
+    '/legacy/users%7f',
   ])('%s is refused with 400, and never reaches the origin', async (path) => {
     expect(new URL(`${EDGE}${path}`).pathname).toBe(path)
     const before = await stats()
@@ -686,11 +778,51 @@ describe('Location and Content-Location from the origin', () => {
     { label: 'an internal address', location: 'http://10.0.0.7/secret' },
     { label: 'localhost', location: 'http://localhost:9000/admin' },
     { label: 'the origin’s own host, outside its base', location: 'http://127.0.0.1:1/secret' },
+    { label: 'an internal address under another scheme', location: 'ws://10.0.0.7/admin' },
+    { label: 'an IPv4-compatible IPv6 loopback', location: 'http://[::127.0.0.1]/admin' },
+    { label: 'a NAT64 address of a private one', location: 'http://[64:ff9b::a00:7]/admin' },
+    { label: 'the benchmarking range', location: 'http://198.18.0.7/admin' },
   ])('turn a redirect to $label into a 502 that names neither', async ({ location }) => {
     const answer = await edge(`/legacy/located?status=302&location=${encodeURIComponent(location)}`)
     const problem = await expectProblem(answer, 502)
     expect(answer.headers.get('Location')).toBeNull()
     expect(JSON.stringify(problem)).not.toContain(new URL(location).hostname)
+  })
+
+  it('send a redirect without the page the origin wrote beside it, which may name what Location must not', async () => {
+    const answer = await edge(`/legacy/located?status=302&location=/users/1`)
+    expect(answer.status).toBe(302)
+    expect(answer.headers.get('Location')).toBe('/legacy/users/1')
+    expect(answer.headers.get('Content-Type')).toBeNull()
+    expect(await answer.text()).toBe('')
+    // A write's redirect with an internal Location keeps its status, and its page goes too.
+    const internal = encodeURIComponent('http://10.0.0.7/admin')
+    const write = await edge(`/legacy/located?status=303&location=${internal}`, {
+      method: 'POST',
+      body: '{}',
+    })
+    expect(write.status).toBe(303)
+    expect(await write.text()).toBe('')
+  })
+
+  it('map Refresh like Location, and drop one that would disclose', async () => {
+    const inside = await edge(`/legacy/located?refresh=${encodeURIComponent('0; url=/users/1')}`)
+    expect(inside.headers.get('Refresh')).toBe('0; url=/legacy/users/1')
+    for (const refresh of ['0; url=http://10.0.0.7/admin', "0;URL='ws://10.0.0.7/'", '0; http://[::1]/x']) {
+      const answer = await edge(`/legacy/located?refresh=${encodeURIComponent(refresh)}`)
+      expect(answer.status, refresh).toBe(200)
+      expect(answer.headers.get('Refresh'), refresh).toBeNull()
+    }
+  })
+
+  it('map each member of Link like Location, and drop the members that would disclose', async () => {
+    const link = '</users?page=2>; rel="next", <http://10.0.0.7/admin>; rel="admin", </users/1>; rel="first"'
+    const answer = await edge(`/legacy/located?link=${encodeURIComponent(link)}`)
+    expect(answer.headers.get('Link')).toBe(
+      '</legacy/users?page=2>; rel="next", </legacy/users/1>; rel="first"',
+    )
+    const only = await edge(`/legacy/located?link=${encodeURIComponent('<http://10.0.0.7/>; rel=admin')}`)
+    expect(only.headers.get('Link')).toBeNull()
   })
 
   it('drop such a Location from a write’s redirect, and keep its status: the origin has acted on it', async () => {
@@ -742,6 +874,41 @@ describe('KV writes', () => {
       headers: { 'If-None-Match': etag(answers[0] as Response) },
     })
     expect(again.status).toBe(304)
+  })
+
+  it('spellings of one URL write at most its one record: & padding, ;x=N, %75sers, //', async () => {
+    // The test origin reads `/users;x=1//%31` as /users/1, as Tomcat, Spring and nginx would: every spelling
+    // below is answered 200 with the same document.
+    const path = freshPath()
+    const spelled = path.replace('/fresh/', '/%66r%65sh/').replaceAll('-', '%2d')
+    await changeAtOrigin(path, { id: 'one record' })
+    const settings = { ORIGIN_RECORD_QUERY: 'page' }
+    const before = await recordCount()
+    const variants = [
+      path,
+      ...Array.from({ length: 300 }, (_, n) => `${path}?${'&'.repeat(n + 1)}`),
+      ...Array.from({ length: 200 }, (_, n) => `${path};x=${n}`),
+      spelled,
+      spelled.replaceAll('%2d', '%2D'),
+      path.replace('/fresh/', '/fresh//'),
+      path.replace('/fresh/', '//fresh/'),
+    ]
+    const answers: Response[] = []
+    for (let start = 0; start < variants.length; start += 25) {
+      const batch = variants.slice(start, start + 25)
+      answers.push(...(await Promise.all(batch.map((variant) => edge(`/legacy${variant}`, {}, settings)))))
+    }
+    const statuses = variants.map((variant, index) => `${answers[index]?.status} ${variant}`)
+    expect(statuses.filter((status) => !status.startsWith('200'))).toEqual([])
+    expect(new Set(answers.map((answer) => answer.headers.get('ETag'))).size).toBe(1)
+    // 1. One record more in KV, and it is the canonical URL's.
+    expect((await recordCount()) - before).toBe(1)
+    expect(await recordOf(path)).not.toBeNull()
+    // 2. A spelling that is recorded is answered from that record: the first-seen date of the canonical URL.
+    const canonical = await edge(`/legacy${path}`, {}, settings)
+    const escaped = await edge(`/legacy${spelled}`, {}, settings)
+    expect(canonical.headers.get('Last-Modified')).not.toBeNull()
+    expect(escaped.headers.get('Last-Modified')).toBe(canonical.headers.get('Last-Modified'))
   })
 
   it('record a URL whose query holds only parameters ORIGIN_RECORD_QUERY lists', async () => {

@@ -65,6 +65,24 @@ describe('forwardedHeaders', () => {
     expect(forwardedHeaders(asRequest(spoofed)).has(name)).toBe(false)
   })
 
+  it('drops fields by their family, not only those listed: underscores, cf-*, forwarded, client IPs', () => {
+    const headers = new Headers({
+      X_Forwarded_For: '203.0.113.66',
+      'Forwarded-For': '203.0.113.66',
+      'Fastly-Client-IP': '203.0.113.66',
+      'X-Middleware-Subrequest': 'middleware',
+      'CF-IPCountry': 'XX',
+      'X-Request-Id': 'kept',
+    })
+    const forwarded = forwardedHeaders(asRequest(headers))
+    expect([...forwarded.keys()].sort()).toEqual([
+      'accept-encoding',
+      'forwarded',
+      'x-forwarded-proto',
+      'x-request-id',
+    ])
+  })
+
   it('replaces the client’s Forwarded and X-Forwarded-* with its own, from CF-Connecting-IP', () => {
     const headers = new Headers(spoofed)
     headers.set('CF-Connecting-IP', '198.51.100.7')
@@ -125,6 +143,21 @@ describe('passedOnHeaders', () => {
     expect([...passedOnHeaders(siteWide).keys()]).toEqual([])
   })
 
+  it('relocates the URLs in Refresh and Link, and drops a Refresh or a Link member that relocating refuses', () => {
+    const relocate = (location: string) => (location.startsWith('/') ? `/legacy${location}` : null)
+    const passed = passedOnHeaders(
+      new Headers({
+        Refresh: '0; url=/users/3',
+        Link: '</users/3>; rel=self, <http://10.0.0.7/>; rel=admin',
+      }),
+      { relocate },
+    )
+    expect(passed.get('Refresh')).toBe('0; url=/legacy/users/3')
+    expect(passed.get('Link')).toBe('</legacy/users/3>; rel=self')
+    const hidden = passedOnHeaders(new Headers({ Refresh: '0; url=http://10.0.0.7/' }), { relocate })
+    expect(hidden.has('Refresh')).toBe(false)
+  })
+
   it('relocates Location and Content-Location, and drops what relocating refuses', () => {
     const located = new Headers({ Location: '/users/3', 'Content-Location': 'http://10.0.0.7/users/3' })
     const passed = passedOnHeaders(located, {
@@ -139,7 +172,32 @@ describe('isForOneUserRequest', () => {
   it.each([
     ...CREDENTIAL_FIELDS.map((name) => ({ headers: { [name]: 'x' }, want: true })),
     { headers: { 'X-API-Key': 'key-ada' }, want: true },
+    // Fields no list names, told by their words.
+    { headers: { 'PRIVATE-TOKEN': 'glpat-x' }, want: true },
+    { headers: { 'X-Amz-Security-Token': 'x' }, want: true },
+    { headers: { 'Ocp-Apim-Subscription-Key': 'x' }, want: true },
+    { headers: { 'X-Goog-Api-Key': 'x' }, want: true },
+    { headers: { 'X-Apikey': 'x' }, want: true },
+    { headers: { 'X-Client-Secret': 'x' }, want: true },
+    { headers: { 'X-Session-Id': 'x' }, want: true },
+    { headers: { 'X-Password': 'x' }, want: true },
+    { headers: { 'X-Credentials': 'x' }, want: true },
+    { headers: { Signature: 'sig1=:x:' }, want: true },
+    { headers: { 'X-Auth-User': 'ada' }, want: true },
+    { headers: { 'X-CSRF-Token': 'x' }, want: true },
+    { headers: { 'X-Jwt-Assertion': 'x' }, want: true },
     { headers: { Accept: '*/*', 'X-Request-Id': '1' }, want: false },
+    {
+      headers: {
+        'Accept-Language': 'fr',
+        'User-Agent': 'curl/8',
+        'X-Api-Version': '2',
+        'Idempotency-Key': 'k',
+        'Content-Type': 'application/json',
+        Origin: 'https://app.example',
+      },
+      want: false,
+    },
   ])('$headers: $want', ({ headers, want }) => {
     expect(isForOneUserRequest(new Headers(headers))).toBe(want)
   })

@@ -1,5 +1,85 @@
 import { describe, expect, it } from 'vitest'
-import { clientAddressOf, forwardingFields } from '../../../src/origin/forwarding-fields.ts'
+import {
+  clientAddressOf,
+  forwardingFields,
+  isSpoofableField,
+  SPOOFABLE_FIELDS,
+} from '../../../src/origin/forwarding-fields.ts'
+
+/**
+ * CLIENT_SENT_SPOOFS are fields a black-box review sent through to the origin, each read by some proxy,
+ * framework or origin app as a fact about the client or the request, and a few of their kin.
+ */
+const CLIENT_SENT_SPOOFS = [
+  'X_Forwarded_For',
+  'X_Real_IP',
+  'Forwarded-For',
+  'X-Forwarded',
+  'X-Originating-IP',
+  'X-Remote-IP',
+  'X-Remote-Addr',
+  'Fastly-Client-IP',
+  'X-Envoy-External-Address',
+  'X-Original-Forwarded-For',
+  'X-ProxyUser-Ip',
+  'WL-Proxy-Client-IP',
+  'Proxy-Client-IP',
+  'X-ARR-ClientIP',
+  'X-Forwarded-By',
+  'X-Real-Port',
+  'X-Forwarded-Protocol',
+  'Front-End-Https',
+  'X-Url-Scheme',
+  'X-Envoy-Original-Path',
+  'X-Forwarded-Path',
+  'X-Original-Method',
+  'X-Forwarded-Method',
+  'X-Middleware-Subrequest',
+  'X-HTTP-Host-Override',
+  'X-Azure-ClientIP',
+  'X-Remote-User',
+  'CF-IPCountry',
+  'CF-Worker',
+  'CF-Connecting-IP',
+]
+
+describe('isSpoofableField', () => {
+  it.each([...SPOOFABLE_FIELDS, ...CLIENT_SENT_SPOOFS].map((name) => ({ name })))(
+    'drops $name',
+    ({ name }) => {
+      expect(isSpoofableField(name)).toBe(true)
+    },
+  )
+
+  it.each(
+    [
+      'Accept',
+      'Accept-Language',
+      'Accept-Encoding',
+      'Content-Type',
+      'User-Agent',
+      'Authorization',
+      'Cookie',
+      'Origin',
+      'Referer',
+      'X-Request-Id',
+      'X-Correlation-Id',
+      'X-Api-Version',
+      'X-Api-Key',
+      'X-Client-Version',
+      'X-User-Id',
+      'Idempotency-Key',
+      'Traceparent',
+      'Prefer',
+      'Access-Control-Request-Method',
+      'Access-Control-Request-Headers',
+      'Sec-WebSocket-Protocol',
+      'X-Requested-With',
+    ].map((name) => ({ name })),
+  )('passes $name', ({ name }) => {
+    expect(isSpoofableField(name)).toBe(false)
+  })
+})
 
 describe('clientAddressOf', () => {
   it.each([

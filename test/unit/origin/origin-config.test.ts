@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../../src/env.ts'
-import { isRecordable, readOriginConfig, upstreamUrlOf } from '../../../src/origin/origin-config.ts'
+import { readOriginConfig, upstreamUrlOf } from '../../../src/origin/origin-config.ts'
 
 const env = {} as Env
 
@@ -70,26 +70,5 @@ describe('upstreamUrlOf', () => {
     const config = readOriginConfig({ ...env, ORIGIN_URL: base, ORIGIN_PREFIX: prefix })
     if (config === null) throw new Error('origin mode should be on')
     expect(upstreamUrlOf(config, new URL(`https://edge.example${path}`))?.href ?? null).toBe(want)
-  })
-})
-
-describe('isRecordable', () => {
-  it.each([
-    { recordQuery: '', url: 'https://api.example/users', want: true },
-    { recordQuery: '', url: 'https://api.example/users?', want: true },
-    { recordQuery: '', url: 'https://api.example/users?x=1', want: false },
-    { recordQuery: 'page', url: 'https://api.example/users?page=2', want: true },
-    { recordQuery: ' page , limit ', url: 'https://api.example/users?limit=5&page=2', want: true },
-    { recordQuery: 'page', url: 'https://api.example/users?page=2&utm_source=x', want: false },
-    { recordQuery: 'page', url: 'https://api.example/users?Page=2', want: false },
-    { recordQuery: 'page', url: 'https://api.example/users?page', want: true },
-  ])('with ORIGIN_RECORD_QUERY "$recordQuery", $url: $want', ({ recordQuery, url, want }) => {
-    const config = readOriginConfig({
-      ...env,
-      ORIGIN_URL: 'https://api.example',
-      ORIGIN_RECORD_QUERY: recordQuery,
-    })
-    if (config === null) throw new Error('origin mode should be on')
-    expect(isRecordable(config, new URL(url))).toBe(want)
   })
 })

@@ -46,6 +46,26 @@ describe('edgeLocation', () => {
       want: 'https://login.example.com/sso?next=1',
     },
     { base: 'https://api.example', location: 'mailto:ops@example.com', want: 'mailto:ops@example.com' },
+    { base: 'https://api.example', location: 'wss://push.example.com/x', want: 'wss://push.example.com/x' },
+    // The origin's own host with a trailing dot (the DNS root) is the origin's own host.
+    { base: 'http://api.example.com', location: 'http://api.example.com./secret', want: '/legacy/secret' },
+    { base: 'http://api.example.com/api', location: 'http://api.example.com./secret', want: null },
+    { base: 'http://api.example.com/api', location: '//api.example.com./x', want: null },
+    { base: 'http://api.example.com/api', location: 'http://api.example.com%2e/x', want: null },
+    { base: 'http://api.example.com/api', location: 'http://api.example.com.:80/api/x', want: '/legacy/x' },
+    { base: 'http://api.example.com./api', location: 'http://api.example.com/x', want: null },
+    // Whatever the scheme, a URL's host is checked.
+    { base: 'https://api.example', location: 'ws://10.0.0.7/admin', want: null },
+    { base: 'https://api.example', location: 'ftp://10.0.0.7/x', want: null },
+    { base: 'https://api.example', location: 'ws://api.example/admin', want: null },
+    { base: 'https://api.example', location: 'wss://api.example./admin', want: null },
+    { base: 'https://api.example', location: 'gopher://10.0.0.7/x', want: null },
+    { base: 'https://api.example', location: 'foo://0xa000007/x', want: null },
+    { base: 'https://api.example', location: 'foo://api.example/x', want: null },
+    // Internal addresses in the forms the review found missing.
+    { base: 'https://api.example', location: 'http://[::127.0.0.1]/x', want: null },
+    { base: 'https://api.example', location: 'http://[64:ff9b::a00:7]/x', want: null },
+    { base: 'https://api.example', location: 'http://198.18.0.1/x', want: null },
   ])('maps $location from $base to $want', ({ base, prefix = '/legacy', location, want }) => {
     const config = readOriginConfig({ ORIGIN_URL: base, ORIGIN_PREFIX: prefix } as Env)
     if (config === null) throw new Error('origin mode should be on')
@@ -80,6 +100,28 @@ describe('isInternalHost', () => {
     { host: 'intranet', want: true },
     { host: 'login.example.com', want: false },
     { host: 'login.example.com.', want: false },
+    { host: 'localhost.', want: true },
+    // RFC 6890's blocks the internet does not route.
+    { host: '198.18.0.1', want: true },
+    { host: '198.19.255.255', want: true },
+    { host: '198.20.0.1', want: false },
+    { host: '192.0.0.8', want: true },
+    { host: '240.0.0.1', want: true },
+    { host: '255.255.255.255', want: true },
+    // IPv6 addresses that carry an IPv4 one are as internal as it is.
+    { host: '[::7f00:1]', want: true },
+    { host: '[::a00:7]', want: true },
+    { host: '[::808:808]', want: false },
+    { host: '[64:ff9b::a00:7]', want: true },
+    { host: '[64:ff9b::808:808]', want: false },
+    { host: '[64:ff9b:1::808:808]', want: true },
+    { host: '[::ffff:0:a00:7]', want: true },
+    { host: '[2002:a00:7::1]', want: true },
+    { host: '[2002:808:808::1]', want: false },
+    { host: '[2001:0:4136:e378:8000:63bf:f5ff:fff8]', want: true },
+    { host: '[ff02::1]', want: true },
+    { host: '[fec0::1]', want: true },
+    { host: '[2606:4700::1111]', want: false },
   ])('$host: $want', ({ host, want }) => {
     expect(isInternalHost(host)).toBe(want)
   })
@@ -87,5 +129,8 @@ describe('isInternalHost', () => {
   it('reads the hostnames the URL parser writes, whatever form the origin used', () => {
     expect(isInternalHost(new URL('http://0x7f.1/').hostname)).toBe(true)
     expect(isInternalHost(new URL('http://[::ffff:10.0.0.1]/').hostname)).toBe(true)
+    expect(isInternalHost(new URL('http://[::127.0.0.1]/').hostname)).toBe(true)
+    expect(isInternalHost(new URL('http://[64:ff9b::10.0.0.7]/').hostname)).toBe(true)
+    expect(isInternalHost('[::ffff:10.0.0.1]')).toBe(true)
   })
 })
