@@ -37,6 +37,8 @@ export interface ListedDocument {
   readonly etag: string
   /** Length of the canonical bytes; null when the store does not know it. */
   readonly size: number | null
+  /** For an index entry: what its key says between the listed prefix and the id (the sort value's spelling). */
+  readonly indexed?: string
 }
 
 /** Listing is one run of a resource's documents in id order, and where the next run starts. */

@@ -15,7 +15,10 @@ export type IdempotencyKey =
   | { readonly kind: 'key'; readonly key: string }
   | { readonly kind: 'invalid' }
 
-const BARE_KEY = /^[\x21-\x7e]+$/
+// Visible ASCII but for what would make a bare value something else in a structured field (RFC 8941): ","
+// (a list of keys, which is what two field lines joined make), ";" (parameters), and the quote and backslash of
+// an sf-string.
+const BARE_KEY = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/
 
 // readSfString returns the content of an sf-string that is the whole of `text`, or null: printable ASCII,
 // with `\` only before `"` or `\` (RFC 8941 section 4.2.5).
@@ -38,8 +41,9 @@ function readSfString(text: string): string | null {
 }
 
 /**
- * parseIdempotencyKey reads an Idempotency-Key field value: an sf-string or a bare token of visible ASCII,
- * 1 to 255 characters either way. Both spellings of a key are the same key. Never throws.
+ * parseIdempotencyKey reads an Idempotency-Key field value: an sf-string or a bare token of visible ASCII other
+ * than `,`, `;`, `"` and `\`, 1 to 255 characters either way. Both spellings of a key are the same key. Never
+ * throws.
  *
  * @example parseIdempotencyKey('"8e03978e-40d5-43e8"') // { kind: 'key', key: '8e03978e-40d5-43e8' }
  * @example parseIdempotencyKey('order-17')             // { kind: 'key', key: 'order-17' }

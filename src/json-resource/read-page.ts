@@ -7,7 +7,13 @@
 import type { Context } from 'hono'
 import { answerConditionalRead } from '../conditional-response.ts'
 import { readConfig } from '../config.ts'
-import { indexPrefix, queryText, whereComponent } from '../documents/collection-index.ts'
+import {
+  indexPrefix,
+  MISSING,
+  queryText,
+  sortComponent,
+  whereComponent,
+} from '../documents/collection-index.ts'
 import {
   countWithinBudget,
   nextPageUrl,
@@ -37,8 +43,11 @@ interface PageSource {
   /** The query as `next` repeats it; empty for id order. */
   readonly search: string
   readonly list: (options: ListOptions) => Promise<Listing>
-  /** Whether a member read still answers the query (an index entry may be older than the document). */
-  readonly matches: (member: LoadedDocument) => boolean
+  /**
+   * Whether a member read still belongs where its entry listed it (an entry may be older than the document):
+   * it holds the value the query filters by, and the value it is sorted by is the one its entry was filed under.
+   */
+  readonly belongs: (member: LoadedDocument, listed: ListedDocument | undefined) => boolean
 }
 
 async function pageSourceOf(c: Context<AppEnv>, rules: ResourceRules): Promise<PageSource> {
@@ -53,7 +62,7 @@ async function pageSourceOf(c: Context<AppEnv>, rules: ResourceRules): Promise<P
       scope: resource,
       search: '',
       list: (options) => store.list(resource, options),
-      matches: () => true,
+      belongs: () => true,
     }
   }
   const where = query.where === null ? null : await whereComponent(query.where)
@@ -62,19 +71,36 @@ async function pageSourceOf(c: Context<AppEnv>, rules: ResourceRules): Promise<P
     scope: `${resource}?${query.search}`,
     search: query.search,
     list: (options) => store.listIndex(prefix, options),
-    matches: (member) => query.where === null || answers(member, query),
+    // A member read with the tag its entry was listed with is the version that entry was written for: it
+    // belongs. Only one that changed since is parsed and checked.
+    belongs: (member, listed) => listed?.etag === member.etag || stillBelongs(member, listed, query),
   }
 }
 
-// answers reports whether a document read still holds the value its query asks for.
-function answers(member: LoadedDocument, query: IndexQuery): boolean {
+// stillBelongs reports whether a document that changed since its entry was listed still answers the query:
+// it holds the filtered value, and sorts where its entry put it.
+function stillBelongs(
+  member: LoadedDocument,
+  listed: ListedDocument | undefined,
+  query: IndexQuery,
+): boolean {
   const document = JSON.parse(member.json) as Record<string, unknown>
-  const name = query.index.where as string
-  if (!Object.hasOwn(document, name)) return false
-  const value = document[name]
-  if (query.index.each && Array.isArray(value))
-    return value.some((element) => queryText(element) === query.where)
-  return queryText(value) === query.where
+  const { where, each, sort } = query.index
+  if (where !== null) {
+    if (!Object.hasOwn(document, where)) return false
+    const value = document[where]
+    const holds =
+      each && Array.isArray(value)
+        ? value.some((element) => queryText(element) === query.where)
+        : queryText(value) === query.where
+    if (!holds) return false
+  }
+  if (sort !== null && query.direction !== null) {
+    const value = Object.hasOwn(document, sort) ? document[sort] : MISSING
+    // The spelling of its sort value, less the direction letter the listed prefix ends with.
+    if (sortComponent(value, query.direction)?.slice(1) !== listed?.indexed) return false
+  }
+  return true
 }
 
 /**
@@ -109,12 +135,8 @@ export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promis
     validators,
     load: async () => {
       const page = await loadPage(c, rules.name, source, query, listed, next, maxBodyBytes)
-      // A member read with the tag its entry was listed with is the very version that entry was written for, so
-      // it matches; only one that changed since is checked (which parses it).
-      const listedTags = new Map(listed.map(({ id, etag }) => [id, etag]))
-      const members = page.members.filter(
-        (member) => listedTags.get(member.id) === member.etag || source.matches(member),
-      )
+      const entries = entriesOf(page.members, listed)
+      const members = page.members.filter((member, index) => source.belongs(member, entries[index]))
       // KV may have moved on between the list and the read: then the tag is that of what was read.
       const same = page.next === next && sameMembers(members, listed)
       const current = same ? validators : { etag: await pageETag(members, page.next) }
@@ -160,6 +182,19 @@ async function loadPage(
         ? null
         : await nextPageUrl(c.req.path, source.scope, query.limit, shorter.cursor, source.search),
   }
+}
+
+// entriesOf pairs each member read with the entry it was listed by: members come in listing order, less those
+// deleted meanwhile, and one document may be listed twice (an entry of its older version not yet removed).
+function entriesOf(
+  members: readonly LoadedDocument[],
+  listed: readonly ListedDocument[],
+): (ListedDocument | undefined)[] {
+  let next = 0
+  return members.map((member) => {
+    while (next < listed.length && listed[next]?.id !== member.id) next++
+    return listed[next++]
+  })
 }
 
 function sameMembers(loaded: readonly LoadedDocument[], listed: readonly ListedDocument[]): boolean {

@@ -35,6 +35,16 @@ async function reindexPage(c: Context<AppEnv, '/reindex/:resource'>): Promise<Re
   const rules = rulesOf(resource)
   if (rules === null)
     throw new HttpError(404, `No resource is declared as ${JSON.stringify(resource.slice(0, 64))}`)
+  const unknown = [...new URL(c.req.url).searchParams.keys()].find(
+    (name) => name !== 'limit' && name !== 'cursor',
+  )
+  // Never silently ignored: a misspelt `limit` would reindex a page of the default size.
+  if (unknown !== undefined) {
+    throw new HttpError(
+      400,
+      `${JSON.stringify(unknown.slice(0, 64))} is not a parameter here; use limit and cursor`,
+    )
+  }
   const scope = `reindex:${resource}`
   const page = await readPageQuery(scope, {
     limit: c.req.queries('limit') ?? [],

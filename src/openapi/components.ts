@@ -21,13 +21,13 @@ export const responseRef = (name: keyof typeof COMPONENTS.responses) => ref('res
 
 /**
  * IDEMPOTENCY_KEY_PATTERN is what src/http/idempotency-key.ts accepts, as a pattern: a bare token of visible
- * ASCII (not starting with a quote), or an sf-string (RFC 8941 section 3.3.3) of printable ASCII with `\`
+ * ASCII other than `,`, `;`, `"` and `\`, or an sf-string (RFC 8941 section 3.3.3) of printable ASCII with `\`
  * only before `"` or `\`; 1 to MAX_IDEMPOTENCY_KEY_LENGTH characters either way, counted unescaped.
  *
  * @example new RegExp(IDEMPOTENCY_KEY_PATTERN).test('"order-17"') // true
  */
 export const IDEMPOTENCY_KEY_PATTERN =
-  String.raw`^(?:[\x21\x23-\x7e][\x21-\x7e]{0,${MAX_IDEMPOTENCY_KEY_LENGTH - 1}}` +
+  String.raw`^(?:[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}` +
   String.raw`|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,${MAX_IDEMPOTENCY_KEY_LENGTH}}")$`
 
 /** OBSERVED_HEADERS are the fields every answer carries for tracing it: its request id and Server-Timing. */

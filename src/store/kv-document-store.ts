@@ -144,7 +144,14 @@ export class KvDocumentStore implements DocumentStore {
     )
     const documents = listed.keys.flatMap(({ name, metadata }) =>
       typeof metadata?.etag === 'string'
-        ? [{ id: idOfIndexKey(name), etag: metadata.etag, size: sizeOf(metadata as DocumentMetadata) }]
+        ? [
+            {
+              id: idOfIndexKey(name),
+              etag: metadata.etag,
+              size: sizeOf(metadata as DocumentMetadata),
+              indexed: name.slice(prefix.length, name.lastIndexOf(':')),
+            },
+          ]
         : [],
     )
     return { documents, cursor: listed.list_complete ? null : listed.cursor }
