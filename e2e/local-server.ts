@@ -57,6 +57,18 @@ export async function startLocalServer(
   name: string,
   vars: Readonly<Record<string, string>> = {},
 ): Promise<LocalServer> {
+  // A port found free may be taken before wrangler binds it (another instance starting at the same moment
+  // picks ports too): then wrangler exits with "Address already in use", and another pair of ports is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(name, vars)
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('Address already in use')) throw error
+    }
+  }
+}
+
+async function startOnce(name: string, vars: Readonly<Record<string, string>>): Promise<LocalServer> {
   const persistDir = mkdtempSync(join(tmpdir(), 'edge-etag-e2e-'))
   const [port, inspectorPort] = [await freePort(), await freePort()]
   // Its own process group (detached), so stop() ends wrangler and the workerd it starts, and nothing else.
