@@ -14,8 +14,8 @@
  * Pure: Web Crypto's SHA-256 only.
  */
 
-import { encodeBase64url } from '../http/base64url.ts'
 import { canonicalJson } from '../http/canonical-json.ts'
+import { sha256Base64url } from '../http/content-etag.ts'
 
 /** IndexDeclaration is what a resource declares: `where` a member equals (or, with `each`, contains) a value, `sort` by a member. */
 export interface IndexDeclaration {
@@ -106,8 +106,7 @@ const encoder = new TextEncoder()
  * @example await whereComponent('false') // 'fCEZyh4...' (22 characters)
  */
 export async function whereComponent(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text))
-  return encodeBase64url(new Uint8Array(digest)).slice(0, 22)
+  return (await sha256Base64url(text)).slice(0, 22)
 }
 
 /** SortDirection: `a` ascending, `d` descending. */

@@ -9,7 +9,7 @@
  */
 
 import { decodeBase64url, encodeBase64url } from '../http/base64url.ts'
-import { contentETag } from '../http/content-etag.ts'
+import { contentETag, sha256Base64url } from '../http/content-etag.ts'
 import type { ListedDocument, LoadedDocument } from './document.ts'
 
 /** DEFAULT_PAGE_LIMIT is the number of documents a page holds when the request gives no `limit`. */
@@ -75,11 +75,7 @@ export async function readPageQuery(
 }
 
 async function cursorCheck(resource: string, storeCursor: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(`${resource}\n${storeCursor}`),
-  )
-  return encodeBase64url(new Uint8Array(digest)).slice(0, 12)
+  return (await sha256Base64url(`${resource}\n${storeCursor}`)).slice(0, 12)
 }
 
 /**

@@ -14,7 +14,21 @@ import { encodeBase64url } from './base64url.ts'
  * @example await contentETag(new TextEncoder().encode('{}')) // '"RBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o"'
  */
 export async function contentETag(bytes: Uint8Array): Promise<string> {
+  return `"${await sha256Base64url(bytes)}"`
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * sha256Base64url returns the SHA-256 of bytes (or of a string's UTF-8), base64url without padding: the
+ * digest behind content tags, and behind the keys and checks that name a value by it.
+ *
+ * @example await sha256Base64url('{}') // 'RBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o'
+ */
+export async function sha256Base64url(data: Uint8Array | string): Promise<string> {
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data
   // Web Crypto takes any byte view; the cast only bridges the Workers and Node.js type definitions.
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
-  return `"${encodeBase64url(digest)}"`
+  return encodeBase64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)),
+  )
 }

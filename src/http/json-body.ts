@@ -46,8 +46,11 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
 // Only a number with a negative exponent, or hundreds of digits, can be too small for a double: only a text
 // holding one is scanned number by number.
 const MAYBE_UNDERFLOW = /[eE]-|\d{300}/
-// In valid JSON text: a string (skipped: it may hold digits), or a number.
-const STRING_OR_NUMBER = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
+/**
+ * JSON_STRING_OR_NUMBER matches, in valid JSON text, a string (whose digits a scan must skip) or a number: a
+ * scan of a text's numbers with their source, which a reviver would give only at the cost of a second tree.
+ */
+export const JSON_STRING_OR_NUMBER = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
 
 /**
  * findUnderflowingNumber returns the first number of a valid JSON text that is not zero as written but
@@ -62,7 +65,7 @@ const STRING_OR_NUMBER = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d
  */
 export function findUnderflowingNumber(text: string): string | null {
   if (!MAYBE_UNDERFLOW.test(text)) return null
-  for (const [token] of text.matchAll(STRING_OR_NUMBER)) {
+  for (const [token] of text.matchAll(JSON_STRING_OR_NUMBER)) {
     if (token.startsWith('"')) continue
     const mantissa = token.split(/[eE]/)[0] ?? ''
     if (Number(token) === 0 && /[1-9]/.test(mantissa)) {

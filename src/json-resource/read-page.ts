@@ -18,7 +18,6 @@ import {
   countWithinBudget,
   nextPageUrl,
   PAGE_BYTE_BUDGET,
-  type PageQuery,
   pageByteLength,
   pageETag,
   pageJson,
@@ -26,7 +25,7 @@ import {
 } from '../documents/collection-page.ts'
 import { type IndexQuery, readCollectionQuery } from '../documents/collection-query.ts'
 import type { ListedDocument, Listing, LoadedDocument } from '../documents/document.ts'
-import type { ListOptions } from '../documents/document-store.ts'
+import type { DocumentStore, ListOptions } from '../documents/document-store.ts'
 import type { ResourceRules } from '../documents/resource-rules.ts'
 import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
@@ -124,7 +123,7 @@ export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promis
   if (fitting < listing.documents.length)
     listing = await source.list({ limit: fitting, cursor: query.cursor })
   const listed = listing.documents
-  const nextOf = (cursor: string | null) =>
+  const nextOf = async (cursor: string | null) =>
     cursor === null ? null : nextPageUrl(c.req.path, source.scope, query.limit, cursor, source.search)
   const next = await nextOf(listing.cursor)
   const trace = traceOf(c)
@@ -134,7 +133,13 @@ export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promis
   return answerConditionalRead(c.req.raw, {
     validators,
     load: async () => {
-      const page = await loadPage(c, rules.name, source, query, listed, next, maxBodyBytes)
+      const page = await loadPage(storeOf(c), rules.name, {
+        listed,
+        next,
+        relist: (limit) => source.list({ limit, cursor: query.cursor }),
+        nextOf,
+        maxBodyBytes,
+      })
       const entries = entriesOf(page.members, listed)
       const members = page.members.filter((member, index) => source.belongs(member, entries[index]))
       // KV may have moved on between the list and the read: then the tag is that of what was read.
@@ -152,15 +157,18 @@ export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promis
  * earlier than listed, and a second, shorter listing gives the cursor that continues after its last member.
  */
 async function loadPage(
-  c: Context<AppEnv>,
+  store: DocumentStore,
   resource: string,
-  source: PageSource,
-  query: PageQuery,
-  listed: readonly ListedDocument[],
-  next: string | null,
-  maxBodyBytes: number,
+  page: {
+    readonly listed: readonly ListedDocument[]
+    readonly next: string | null
+    /** Lists this page again, only its first `limit` members, for the cursor after them. */
+    readonly relist: (limit: number) => Promise<Listing>
+    readonly nextOf: (cursor: string | null) => Promise<string | null>
+    readonly maxBodyBytes: number
+  },
 ): Promise<{ members: readonly LoadedDocument[]; next: string | null }> {
-  const store = storeOf(c)
+  const { listed, next, maxBodyBytes } = page
   // No document is stored larger than the body limit, unless the listing knows it to be.
   const largestDocument = listed.reduce((largest, { size }) => Math.max(largest, size ?? 0), maxBodyBytes)
   const loaded = await store.load(resource, listed, { budget: PAGE_BYTE_BUDGET, largestDocument })
@@ -169,19 +177,10 @@ async function loadPage(
 
   const kept = loaded.documents.slice(0, fitting)
   const last = kept.at(-1)
-  const shorter = await source.list({
-    limit: Math.max(1, listed.findIndex(({ id }) => id === last?.id) + 1),
-    cursor: query.cursor,
-  })
+  const shorter = await page.relist(Math.max(1, listed.findIndex(({ id }) => id === last?.id) + 1))
   // Only members the shorter listing also names: the cursor continues after its last one.
   const named = new Set(shorter.documents.map(({ id }) => id))
-  return {
-    members: kept.filter(({ id }) => named.has(id)),
-    next:
-      shorter.cursor === null
-        ? null
-        : await nextPageUrl(c.req.path, source.scope, query.limit, shorter.cursor, source.search),
-  }
+  return { members: kept.filter(({ id }) => named.has(id)), next: await page.nextOf(shorter.cursor) }
 }
 
 // entriesOf pairs each member read with the entry it was listed by: members come in listing order, less those

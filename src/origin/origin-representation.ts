@@ -9,7 +9,7 @@
 
 import { CanonicalJsonError, canonicalJson } from '../http/canonical-json.ts'
 import { contentETag } from '../http/content-etag.ts'
-import { findDuplicateMemberName } from '../http/json-body.ts'
+import { findDuplicateMemberName, JSON_STRING_OR_NUMBER } from '../http/json-body.ts'
 import { isJsonFamilyType } from '../http/media-type.ts'
 
 /** OriginRepresentation is the body to send and its strong ETag; `canonical` when it was re-serialised. */
@@ -33,8 +33,6 @@ export const MAX_CANONICAL_BYTES = 1_048_576
 // Only a body with a run of 16 digits and dots, or a digit before an e, can hold one, and only such a body is
 // scanned number by number.
 const MAYBE_INEXACT_NUMBER = /[\d.]{16}|\d[eE]/
-// In valid JSON text: a string (skipped: it may hold digits), or a number.
-const STRING_OR_NUMBER = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
 
 // decimalOf writes a JSON number as sign, significant digits and exponent, so equal values compare equal
 // however they are spelled ("1.50e1" and "15").
@@ -54,7 +52,7 @@ function decimalOf(number: string): string | null {
 // of the whole document, which doubled the heap a body costs.
 function hasInexactNumber(text: string): boolean {
   if (!MAYBE_INEXACT_NUMBER.test(text)) return false
-  for (const [token] of text.matchAll(STRING_OR_NUMBER)) {
+  for (const [token] of text.matchAll(JSON_STRING_OR_NUMBER)) {
     if (token.startsWith('"') || (token.length < 16 && !/[eE]/.test(token))) continue
     if (decimalOf(token) !== decimalOf(String(Number(token)))) return true
   }

@@ -5,7 +5,7 @@
  */
 
 import { StorageUnavailableError } from '../documents/document.ts'
-import { encodeBase64url } from '../http/base64url.ts'
+import { sha256Base64url } from '../http/content-etag.ts'
 import { type OriginRecord, type OriginRecords, parseOriginRecord } from '../origin/origin-record.ts'
 import { originRecordKey } from './keys.ts'
 
@@ -17,8 +17,7 @@ import { originRecordKey } from './keys.ts'
 export const RECORD_TTL_SECONDS = 30 * 86_400
 
 async function keyOf(url: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url))
-  return originRecordKey(encodeBase64url(new Uint8Array(digest)))
+  return originRecordKey(await sha256Base64url(url))
 }
 
 /**
