@@ -47,7 +47,7 @@ export function put(id: string, body: unknown, headers: Record<string, string> =
   })
 }
 
-/** LARGE_BODY_BYTES is the highest body limit (1 MiB), for tests of documents above the default 256 KiB. */
+/** LARGE_BODY_BYTES is the highest body limit (1 MiB), for tests of the largest documents. */
 export const LARGE_BODY_BYTES = 1_048_576
 
 /** putWithLimit stores an item as put does, with MAX_BODY_BYTES raised to LARGE_BODY_BYTES. */

@@ -154,7 +154,7 @@ describe('the tasks schema', () => {
 
     expect(refused.status).toBe(422)
     const text = await refused.text()
-    // One error per member would be a megabyte (within the default 256 KiB body); a hundred are a few kilobytes.
+    // One error per member would be a megabyte; a hundred are a few kilobytes.
     expect(text.length).toBeLessThan(16_384)
     const problem = JSON.parse(text) as {
       detail: string
