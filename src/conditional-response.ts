@@ -113,13 +113,15 @@ function withFields(validators: Validators, read: ConditionalRead): Record<strin
 
 /**
  * respondWithRepresentation answers a GET or HEAD for bytes already at hand with their validators (stored
- * canonical bytes, say): 200, 304 or 412, cancelling an unread stream when no body is sent.
+ * canonical bytes, say): 200, 304 or 412, cancelling an unread stream when no body is sent. `headers` are
+ * fields a 200 carries besides the representation's own.
  *
  * @example return respondWithRepresentation(c.req.raw, { validators: stored.validators, body: stored.body })
  */
 export function respondWithRepresentation(
   request: Request,
   representation: Representation,
+  headers?: Readonly<Record<string, string>>,
 ): Promise<Response> {
   const { validators, body } = representation
   return answerConditionalRead(request, {
@@ -128,6 +130,7 @@ export function respondWithRepresentation(
     discard: async () => {
       if (body instanceof ReadableStream) await body.cancel()
     },
+    ...(headers === undefined ? {} : { headers }),
   })
 }
 

@@ -26,6 +26,8 @@ export interface Config extends WritePolicy {
   readonly corsAllowedOrigins: readonly string[]
 }
 
+const configs = new WeakMap<Env, Config>()
+
 /**
  * readConfig turns the string variables of wrangler.toml into settings. A MAX_BODY_BYTES that is not a
  * positive whole number falls back to the default rather than disabling the limit, and one above
@@ -35,6 +37,16 @@ export interface Config extends WritePolicy {
  * @example readConfig({ ...env, REQUIRE_IF_MATCH: 'true' }).requireIfMatch // true
  */
 export function readConfig(env: Env): Config {
+  // Read once per environment: the runtime hands every request of an isolate the same env object.
+  let config = configs.get(env)
+  if (config === undefined) {
+    config = parseConfig(env)
+    configs.set(env, config)
+  }
+  return config
+}
+
+function parseConfig(env: Env): Config {
   const maxBodyBytes = Number(env.MAX_BODY_BYTES)
   return {
     maxBodyBytes:

@@ -12,5 +12,18 @@ import { formatHttpDate } from './http/http-date.ts'
  */
 export const dateHeader = createMiddleware(async (c, next) => {
   await next()
-  if (!c.res.headers.has('Date')) c.res.headers.set('Date', formatHttpDate(Date.now() / 1000))
+  if (!c.res.headers.has('Date')) c.res.headers.set('Date', currentHttpDate())
 })
+
+// The field changes once a second; an isolate answering many requests a second formats it once.
+let formattedSecond = Number.NaN
+let formatted = ''
+
+function currentHttpDate(): string {
+  const second = Math.floor(Date.now() / 1000)
+  if (second !== formattedSecond) {
+    formattedSecond = second
+    formatted = formatHttpDate(second)
+  }
+  return formatted
+}

@@ -2,7 +2,6 @@
  * The worker's bindings (wrangler.toml and secrets) and the Hono environment built on them.
  */
 
-import type { RequestIdVariables } from 'hono/request-id'
 import type { TraceVariables } from './observability/request-trace.ts'
 
 /** Env is what wrangler.toml, `.dev.vars` and `wrangler secret put` give the worker. */
@@ -38,5 +37,6 @@ export interface Env {
 /** AppEnv types Hono's context for this worker: its bindings, and each request's id and trace. */
 export interface AppEnv {
   Bindings: Env
-  Variables: RequestIdVariables & TraceVariables
+  /** requestId: the request's id (src/observability/trace-requests.ts), as X-Request-Id and problems show it. */
+  Variables: { requestId: string } & TraceVariables
 }

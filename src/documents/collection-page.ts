@@ -155,9 +155,9 @@ export async function pageETag(
   members: readonly { readonly id: string; readonly etag: string }[],
   next: string | null,
 ): Promise<string> {
-  const pairs = members.map(({ id, etag }) => `[${JSON.stringify(id)},${JSON.stringify(etag)}]`)
-  const skeleton = `{"items":[${pairs.join(',')}],"next":${JSON.stringify(next)}}`
-  return contentETag(encoder.encode(skeleton))
+  // One JSON.stringify of the pairs writes `[["apple","\"AdN4...\""],...]`, as pair by pair would, at once.
+  const pairs = JSON.stringify(members.map(({ id, etag }) => [id, etag]))
+  return contentETag(encoder.encode(`{"items":${pairs},"next":${JSON.stringify(next)}}`))
 }
 
 const encoder = new TextEncoder()
@@ -167,6 +167,8 @@ const PAGE_OPENING = '{"items":['
 const MEMBER_CLOSING = '}'
 const memberOpening = (index: number, id: string) =>
   `${index === 0 ? '' : ','}{"id":${JSON.stringify(id)},"value":`
+// The bytes framing each member, its id's JSON and the comma before it aside: `{"id":`, `,"value":` and `}`.
+const MEMBER_FRAME = '{"id":'.length + ',"value":'.length + MEMBER_CLOSING.length
 const pageClosing = (next: string | null) => (next === null ? ']}' : `],"next":${JSON.stringify(next)}}`)
 
 /**
@@ -192,11 +194,15 @@ export function pageJson(members: readonly LoadedDocument[], next: string | null
  */
 export function pageByteLength(members: readonly ListedDocument[], next: string | null): number | null {
   let length = utf8Length(PAGE_OPENING) + utf8Length(pageClosing(next))
-  for (const [index, member] of members.entries()) {
-    if (member.size === null) return null
-    length += utf8Length(memberOpening(index, member.id)) + member.size + MEMBER_CLOSING.length
+  if (members.length === 0) return length
+  for (const { size } of members) {
+    if (size === null) return null
+    length += size
   }
-  return length
+  // Every member but the first opens with a comma; each is framed by MEMBER_FRAME and its id in JSON. The ids'
+  // JSON is measured at once: `["a","b"]` is the ids' JSON, the commas between them and two brackets.
+  const ids = utf8Length(JSON.stringify(members.map(({ id }) => id))) - (members.length - 1) - 2
+  return length + (members.length - 1) + members.length * MEMBER_FRAME + ids
 }
 
 /**

@@ -26,9 +26,10 @@ export interface IndexedDocument {
 }
 
 /**
- * LoadOptions bound what one load may read: it stops once it has read `budget` bytes, and plans its reads so
- * that they would stay within the store's limits even if every document were `largestDocument` bytes (a
- * listing's sizes may be older than the bytes read).
+ * LoadOptions bound what one load may read: it stops once it has read `budget` bytes. It plans its reads on the
+ * listed sizes, and a document whose size the listing does not know as `largestDocument` bytes, the most a
+ * document can be; should the documents have grown past a store's limits since they were listed, it reads them
+ * again as if each were that large.
  */
 export interface LoadOptions {
   readonly budget: number

@@ -34,5 +34,9 @@ export function isValidHost(value: string): boolean {
  * @example isPathTarget('http://edge.example*') // false
  */
 export function isPathTarget(url: string): boolean {
-  return URL.canParse(url) && !new URL(url).host.includes('*')
+  // The authority runs from "//" to the path; every request pays this check, so it reads the string, not a URL.
+  const start = url.indexOf('//')
+  if (start === -1) return false
+  const end = url.indexOf('/', start + 2)
+  return !url.slice(start + 2, end === -1 ? url.length : end).includes('*')
 }

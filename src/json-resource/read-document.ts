@@ -10,6 +10,7 @@ import type { AppEnv } from '../env.ts'
 import { HttpError } from '../http/problem.ts'
 import { traceOf } from '../observability/request-trace.ts'
 import { describeTarget, storeOf, targetOf } from './context.ts'
+import { MERGE_PATCH_TYPE } from './write-document.ts'
 
 /**
  * readDocument answers a request for a document of `resource`: 200, 304, 412, or 404 when it does not exist.
@@ -21,5 +22,8 @@ export async function readDocument(c: Context<AppEnv>, resource: string): Promis
   const document = await storeOf(c).get(target)
   if (document === null) throw new HttpError(404, `There is no document ${describeTarget(target)}`)
   traceOf(c).noteRepresentation(document.size)
-  return respondWithRepresentation(c.req.raw, document)
+  return respondWithRepresentation(c.req.raw, document, ADVERTISED_PATCH)
 }
+
+// RFC 5789 section 3.1: a resource that accepts PATCH says in which formats, on GET and HEAD among others.
+const ADVERTISED_PATCH = { 'Accept-Patch': MERGE_PATCH_TYPE }

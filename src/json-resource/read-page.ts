@@ -128,7 +128,8 @@ export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promis
   const next = await nextOf(listing.cursor)
   const trace = traceOf(c)
   const validators = { etag: await trace.measure('hash', () => pageETag(listed, next)) }
-  trace.noteRepresentation(pageByteLength(listed, next))
+  // Worked out only when the log line asks: a 200 notes the page it read instead.
+  trace.noteRepresentation(() => pageByteLength(listed, next))
 
   return answerConditionalRead(c.req.raw, {
     validators,
@@ -145,6 +146,7 @@ export async function readPage(c: Context<AppEnv>, rules: ResourceRules): Promis
       // KV may have moved on between the list and the read: then the tag is that of what was read.
       const same = page.next === next && sameMembers(members, listed)
       const current = same ? validators : { etag: await pageETag(members, page.next) }
+      trace.noteRepresentation(() => pageByteLength(members, page.next))
       return { validators: current, body: pageJson(members, page.next) }
     },
     ...(next === null ? {} : { headers: { Link: `<${next}>; rel="next"` } }),

@@ -31,7 +31,7 @@ export class RequestTrace {
   readonly #startedAt = performance.now()
   readonly #spent: Record<TracedStep, number> = { kv: 0, hash: 0, writer: 0, origin: 0 }
   readonly #taken = new Set<TracedStep>()
-  #representationBytes: number | null = null
+  #representationBytes: number | null | (() => number | null) = null
 
   /** measure runs one step and adds its duration to the step's total (a page may read KV twice). */
   async measure<T>(step: TracedStep, run: () => Promise<T>): Promise<T> {
@@ -44,13 +44,18 @@ export class RequestTrace {
     }
   }
 
-  /** noteRepresentation records the size of the representation answered about, sent or not (a 304). */
-  noteRepresentation(bytes: number | null): void {
+  /**
+   * noteRepresentation records the size of the representation answered about, sent or not (a 304), or how to
+   * work it out, which is done only if the size is asked (a page's is, for the log line of a 304).
+   */
+  noteRepresentation(bytes: number | null | (() => number | null)): void {
     this.#representationBytes = bytes
   }
 
   /** representationBytes is the size noted, or null when none was (or the store did not know it). */
   get representationBytes(): number | null {
+    if (typeof this.#representationBytes === 'function')
+      this.#representationBytes = this.#representationBytes()
     return this.#representationBytes
   }
 

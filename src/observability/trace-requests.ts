@@ -4,7 +4,6 @@
  */
 
 import { createMiddleware } from 'hono/factory'
-import { requestId } from 'hono/request-id'
 import type { AppEnv } from '../env.ts'
 import { outcomeOf, type RequestOutcome } from './request-outcome.ts'
 import { type RequestTrace, traceOf } from './request-trace.ts'
@@ -70,21 +69,36 @@ export function requestLogLine(
   }
 }
 
-const assignRequestId = requestId()
+// A client's own id is kept when it is a token of up to 255 word characters, "-" and "=" (as Hono's
+// requestId middleware keeps it): anything else could forge log lines or bloat every answer.
+const CLIENT_REQUEST_ID = /^[\w\-=]{1,255}$/
 
 /**
- * traceRequests gives each request an id (the client's `X-Request-Id` when it is a short token, else a new
- * UUID), echoes it in `X-Request-Id`, and, once the answer is ready, adds Server-Timing and logs one line.
- * It runs first, so that every answer, a refused Host's included, has an id and a log line.
+ * requestIdFor returns the id of a request: the client's X-Request-Id when it is a short token, else a new
+ * UUID.
+ *
+ * @example requestIdFor('order-42') // 'order-42'
+ * @example requestIdFor(null) // 'f3c1…' (a new UUID)
+ */
+export function requestIdFor(sent: string | null): string {
+  return sent !== null && CLIENT_REQUEST_ID.test(sent) ? sent : crypto.randomUUID()
+}
+
+/**
+ * traceRequests gives each request an id (requestIdFor), echoes it in `X-Request-Id`, and, once the answer is
+ * ready, adds Server-Timing and logs one line. It runs first, so that every answer, a refused Host's included,
+ * has an id and a log line. (Hono's requestId middleware would also prepare headers for responses built
+ * through `c`, which no handler here builds: every answer is a Response of its own.)
  *
  * @example app.use(traceRequests)
  */
 export const traceRequests = createMiddleware<AppEnv>(async (c, next) => {
   const trace = traceOf(c)
-  await assignRequestId(c, next)
-  // Hono's middleware sets its header only on responses built through `c`; a handler's own Response (every
-  // answer here) gets it now.
-  c.res.headers.set('X-Request-Id', c.var.requestId)
-  c.res.headers.set('Server-Timing', trace.serverTiming())
-  console.log(JSON.stringify(requestLogLine(c.req.method, c.req.path, c.var.requestId, c.res, trace)))
+  const id = requestIdFor(c.req.raw.headers.get('X-Request-Id'))
+  c.set('requestId', id)
+  await next()
+  const headers = c.res.headers
+  headers.set('X-Request-Id', id)
+  headers.set('Server-Timing', trace.serverTiming())
+  console.log(JSON.stringify(requestLogLine(c.req.method, c.req.path, id, c.res, trace)))
 })

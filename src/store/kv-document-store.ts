@@ -57,29 +57,50 @@ async function attempt<T>(operation: string, run: () => Promise<T>): Promise<T> 
 }
 
 /**
- * planReads splits `count` listed documents into waves of KV bulk reads, as counts of keys. The plan assumes
- * every document is `largestDocument` bytes, whatever the listing said (the listing may be older than the
- * values read): no bulk read can then return more than BULK_READ_BYTES, nor a wave more than IN_FLIGHT_BYTES.
- * At 256 KiB per document (the default body limit) a page of 100 is one read.
+ * planReads splits listed documents into waves of KV bulk reads, as counts of keys, from their listed sizes: a
+ * read holds at most BULK_READ_KEYS keys and BULK_READ_BYTES, a wave at most IN_FLIGHT_BYTES (a single document
+ * larger than that is a read of its own). A size the listing does not know (null) is planned as
+ * `largestDocument`.
  *
- * @example planReads(100, 262_144) // [[100]]
- * @example planReads(100, 1_048_576) // [[25, 25], [25, 25]]
+ * @example planReads(Array(100).fill(1_048), 1_048_576) // [[100]]: a page of 1 KB documents is one read
+ * @example planReads(Array(100).fill(null), 1_048_576) // [[25, 25], [25, 25]]
  */
-export function planReads(count: number, largestDocument: number): number[][] {
-  const largest = Math.max(largestDocument, 1)
-  const perRead = Math.max(1, Math.min(BULK_READ_KEYS, Math.floor(BULK_READ_BYTES / largest)))
-  const perWave = Math.max(1, Math.floor(IN_FLIGHT_BYTES / (perRead * largest)))
+export function planReads(sizes: readonly (number | null)[], largestDocument: number): number[][] {
   const waves: number[][] = []
   let wave: number[] = []
-  for (let planned = 0; planned < count; planned += perRead) {
-    if (wave.length === perWave) {
+  let waveBytes = 0
+  let readKeys = 0
+  let readBytes = 0
+  const endRead = () => {
+    if (wave.length > 0 && waveBytes + readBytes > IN_FLIGHT_BYTES) {
       waves.push(wave)
       wave = []
+      waveBytes = 0
     }
-    wave.push(Math.min(perRead, count - planned))
+    wave.push(readKeys)
+    waveBytes += readBytes
+    readKeys = 0
+    readBytes = 0
   }
+  for (const size of sizes) {
+    const planned = Math.max(size ?? largestDocument, 1)
+    if (readKeys > 0 && (readKeys === BULK_READ_KEYS || readBytes + planned > BULK_READ_BYTES)) endRead()
+    readKeys++
+    readBytes += planned
+  }
+  if (readKeys > 0) endRead()
   if (wave.length > 0) waves.push(wave)
   return waves
+}
+
+// splitByCounts cuts items into consecutive parts of the given lengths.
+function splitByCounts<T>(items: readonly T[], counts: readonly number[]): T[][] {
+  let start = 0
+  return counts.map((count) => {
+    const part = items.slice(start, start + count)
+    start += count
+    return part
+  })
 }
 
 /**
@@ -173,41 +194,62 @@ export class KvDocumentStore implements DocumentStore {
     documents: readonly ListedDocument[],
     { budget, largestDocument }: LoadOptions,
   ): Promise<Loaded> {
+    const waves = planReads(
+      documents.map(({ size }) => size),
+      largestDocument,
+    )
+    const batches = splitByCounts(documents, waves.flat())
     const loaded: LoadedDocument[] = []
     let bytes = 0
-    let next = 0
-    for (const wave of planReads(documents.length, largestDocument)) {
+    let done = 0
+    for (const wave of waves) {
       // What was read already may be all the page can hold: the rest is not read at all.
       if (bytes >= budget) return { documents: loaded, complete: false }
-      const reads = wave.map((keys) => {
-        const batch = documents
-          .slice(next, next + keys)
-          .map(({ id }) => ({ id, key: documentKey(resource, id) }))
-        next += keys
-        return batch
-      })
       const answers = await Promise.all(
-        reads.map((batch) =>
-          attempt('bulk get', () =>
-            this.#kv.getWithMetadata<DocumentMetadata>(
-              batch.map(({ key }) => key),
-              'text',
-            ),
-          ),
-        ),
+        batches
+          .slice(done, done + wave.length)
+          .map((batch) => this.#readPlanned(resource, batch, largestDocument)),
       )
-      // The tag and size come with the bytes read, not from the listing, so they always describe them. Each
-      // answer is looked up with the very key string it was asked by: a key built again would be hashed again.
-      reads.forEach((batch, index) => {
-        for (const { id, key } of batch) {
-          const found = answers[index]?.get(key)
-          if (typeof found?.value !== 'string' || !isDocumentMetadata(found.metadata)) continue
-          const size = sizeOf(found.metadata) ?? utf8Length(found.value)
-          loaded.push({ id, etag: found.metadata.etag, json: found.value, size })
-          bytes += size
-        }
-      })
+      done += wave.length
+      for (const document of answers.flat()) {
+        loaded.push(document)
+        bytes += document.size
+      }
     }
     return { documents: loaded, complete: true }
+  }
+
+  // One bulk read planned on listed sizes. Should KV refuse it (documents grown past its limits since they were
+  // listed), its documents are read again, planned as if each were as large as a document can be.
+  async #readPlanned(
+    resource: string,
+    batch: readonly ListedDocument[],
+    largestDocument: number,
+  ): Promise<LoadedDocument[]> {
+    try {
+      return await this.#bulkRead(resource, batch)
+    } catch (error) {
+      const replanned = planReads(
+        batch.map(() => null),
+        largestDocument,
+      ).flat()
+      if (replanned.length === 1) throw error
+      const read: LoadedDocument[] = []
+      for (const part of splitByCounts(batch, replanned)) read.push(...(await this.#bulkRead(resource, part)))
+      return read
+    }
+  }
+
+  async #bulkRead(resource: string, batch: readonly ListedDocument[]): Promise<LoadedDocument[]> {
+    const keys = batch.map(({ id }) => documentKey(resource, id))
+    const answers = await attempt('bulk get', () => this.#kv.getWithMetadata<DocumentMetadata>(keys, 'text'))
+    // The tag and size come with the bytes read, not from the listing, so they always describe them. Each
+    // answer is looked up with the very key string it was asked by: a key built again would be hashed again.
+    return batch.flatMap(({ id }, index) => {
+      const found = answers.get(keys[index] as string)
+      if (typeof found?.value !== 'string' || !isDocumentMetadata(found.metadata)) return []
+      const size = sizeOf(found.metadata) ?? utf8Length(found.value)
+      return [{ id, etag: found.metadata.etag, json: found.value, size }]
+    })
   }
 }

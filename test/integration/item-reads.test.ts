@@ -82,7 +82,8 @@ describe('conditional GET of an item', () => {
     expect(await response.text()).toBe('')
     expect(response.headers.get('ETag')).toBe(etag)
     expect(response.headers.get('Cache-Control')).toBe('no-cache, max-age=0')
-    expect(response.headers.get('Last-Modified')).not.toBeNull()
+    // Beside an ETag, RFC 9110 section 15.4.5 asks for no Last-Modified: the client keeps the one it has.
+    expect(response.headers.get('Last-Modified')).toBeNull()
     expect(response.headers.get('Date')).not.toBeNull()
     expect(response.headers.get('Content-Type')).toBeNull()
     expect(response.headers.get('Content-Length') ?? '0').toBe('0')

@@ -155,7 +155,9 @@ describe('reads through edge-etag', () => {
     for (const answer of revalidations) {
       expect(answer.status).toBe(304)
       expect(answer.headers.get('ETag')).toBe(etag)
-      expect(answer.headers.get('Last-Modified')).toBe(first.headers.get('Last-Modified'))
+      // Beside an ETag, a 304 carries no Last-Modified (RFC 9110 section 15.4.5): the client keeps its own.
+      expect(first.headers.get('Last-Modified')).not.toBeNull()
+      expect(answer.headers.get('Last-Modified')).toBeNull()
       expect(answer.headers.get('Cache-Control')).toBe('public, max-age=0, must-revalidate')
       expect(await answer.text()).toBe('')
     }
@@ -185,7 +187,6 @@ describe('reads through edge-etag', () => {
     expect(total(after, 'bodyBytes')).toBe(total(before, 'bodyBytes'))
     expect(again.status).toBe(304)
     expect(again.headers.get('ETag')).toBe(etag(first))
-    expect(again.headers.get('Last-Modified')).toBe(first.headers.get('Last-Modified'))
   })
 
   it('still answer 304 when the replica has not told us its tag yet, after downloading the body', async () => {

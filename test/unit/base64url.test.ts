@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeBase64url, encodeBase64url } from '../../src/http/base64url.ts'
+import { decodeBase64url, encodeBase64url, encodeBase64urlPortably } from '../../src/http/base64url.ts'
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text)
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values)
@@ -29,6 +29,19 @@ const VECTORS = [
 describe('encodeBase64url', () => {
   it.each(VECTORS)('encodes $label as "$text"', ({ data, text }) => {
     expect(encodeBase64url(data)).toBe(text)
+    expect(encodeBase64urlPortably(data)).toBe(text)
+  })
+
+  // The tests run in workerd, which has Uint8Array.prototype.toBase64: the portable spelling is what runs
+  // where it is missing, and must give the same text.
+  it('gives the same text by the runtime encoder and the portable one', () => {
+    expect(typeof (Uint8Array.prototype as { toBase64?: unknown }).toBase64).toBe('function')
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
+        expect(encodeBase64url(data)).toBe(encodeBase64urlPortably(data))
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it('writes only the base64url alphabet, unpadded, 4 characters for every 3 bytes', () => {

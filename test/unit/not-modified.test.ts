@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { notModified, RETAINED_304_HEADERS } from '../../src/http/not-modified.ts'
 
-// RFC 9110 section 15.4.5: the fields a 304 must carry when the 200 would have, plus Last-Modified.
+// RFC 9110 section 15.4.5: the fields a 304 must carry when the 200 would have.
 const MUST_RETAIN = ['Cache-Control', 'Content-Location', 'Date', 'ETag', 'Expires', 'Vary']
 
 const fullResponseHeaders = (): Headers =>
@@ -55,14 +55,25 @@ describe('notModified', () => {
     expect(fromRecord.headers.get('Content-Type')).toBeNull()
   })
 
-  it('keeps exactly the retained fields, with their values', () => {
+  it('keeps exactly the fields a 304 must carry, with their values', () => {
     const source = fullResponseHeaders()
     const response = notModified(source)
     const kept = [...response.headers.keys()].sort()
-    expect(kept).toEqual([...MUST_RETAIN, 'Last-Modified'].map((name) => name.toLowerCase()).sort())
-    for (const name of [...MUST_RETAIN, 'Last-Modified']) {
+    expect(kept).toEqual(MUST_RETAIN.map((name) => name.toLowerCase()).sort())
+    for (const name of MUST_RETAIN) {
       expect(response.headers.get(name), name).toBe(source.get(name))
     }
+  })
+
+  // Section 15.4.5: no representation metadata beyond those, "unless said metadata exists for the purpose of
+  // guiding cache updates (e.g., Last-Modified might be useful if the response does not have an ETag field)".
+  it('drops Last-Modified beside an ETag, and keeps it when there is none', () => {
+    expect(notModified(fullResponseHeaders()).headers.get('Last-Modified')).toBeNull()
+    const untagged = fullResponseHeaders()
+    untagged.delete('ETag')
+    const response = notModified(untagged)
+    expect(response.headers.get('Last-Modified')).toBe('Sat, 05 Nov 1994 08:49:37 GMT')
+    expect(response.headers.get('ETag')).toBeNull()
   })
 
   it.each(['Content-Type', 'Content-Encoding', 'Content-Language', 'X-Request-Id', 'Set-Cookie'])(

@@ -1,0 +1,107 @@
+/**
+ * The bare workers the floor bench compares edge-etag with: what a user writes without this template, on Hono
+ * alone, with none of the project's middleware, reading the same KV (a separate service, as on Cloudflare).
+ *
+ * - GET /raw/<key>: the stored bytes streamed from KV as they are, with Content-Type and nothing else (no
+ *   validators): the floor for serving a stored JSON document.
+ * - GET /page/<prefix>: up to 100 keys listed under the prefix, their values bulk-read in one call and joined
+ *   into edge-etag's page shape, `{"items":[{"id":...,"value":...}]}`: the floor for a page.
+ * - GET /etag/<bytes>: Hono's `etag()` over `c.json()` of a document built in memory for each request (what a
+ *   Hono user has when the data is at hand); GET /etag-kv/<key>: `etag()` over `c.json()` of the value read
+ *   from KV (what a Hono user writes for stored documents).
+ * - PUT /seed/<key>: stores the body as it is (the bench copies edge-etag's stored bytes here).
+ */
+
+import { Hono } from 'hono'
+import { etag } from 'hono/etag'
+import { itemOfSize } from '../payloads.ts'
+
+type Bare = { Bindings: { DOCUMENTS: KVNamespace } }
+
+const app = new Hono<Bare>()
+
+app.put('/seed/:key', async (c) => {
+  await c.env.DOCUMENTS.put(c.req.param('key'), await c.req.arrayBuffer())
+  return c.body(null, 204)
+})
+
+app.get('/raw/:key', async (c) => {
+  const value = await c.env.DOCUMENTS.get(c.req.param('key'), 'stream')
+  if (value === null) return c.notFound()
+  return new Response(value, { headers: { 'Content-Type': 'application/json' } })
+})
+
+// The bare KV read with one thing more each, what any worker pays for it: the metadata with the value, the
+// fields edge-etag's 200 carries, one JSON log line.
+app.get('/raw-metadata/:key', async (c) => {
+  const { value, metadata } = await c.env.DOCUMENTS.getWithMetadata<{ etag: string }>(
+    c.req.param('key'),
+    'stream',
+  )
+  if (value === null) return c.notFound()
+  return new Response(value, { headers: { 'Content-Type': 'application/json', ETag: metadata?.etag ?? '' } })
+})
+
+app.get('/raw-fields/:key', async (c) => {
+  const value = await c.env.DOCUMENTS.get(c.req.param('key'), 'stream')
+  if (value === null) return c.notFound()
+  return new Response(value, { headers: FIELDS })
+})
+
+const FIELDS = {
+  'Content-Type': 'application/json',
+  ETag: '"t0aL3i3ismb_ET-4qHDIo-W5PbN-5qQQi0ZC6SE-sQU"',
+  'Cache-Control': 'no-cache, max-age=0',
+  'Last-Modified': 'Mon, 07 Dec 2026 17:26:52 GMT',
+  'Accept-Patch': 'application/merge-patch+json',
+  Date: 'Mon, 07 Dec 2026 17:26:52 GMT',
+  'X-Request-Id': '44ccf6dd-3ff9-42a5-834f-9f95636b4a09',
+  'Server-Timing': 'kv;dur=0, total;dur=0',
+}
+
+app.get('/raw-log/:key', async (c) => {
+  const value = await c.env.DOCUMENTS.get(c.req.param('key'), 'stream')
+  if (value === null) return c.notFound()
+  console.log(JSON.stringify({ message: 'request', method: 'GET', path: c.req.path, status: 200 }))
+  return new Response(value, { headers: { 'Content-Type': 'application/json' } })
+})
+
+// The listing a page starts with, and nothing else: what a page's 304 cannot go below.
+app.get('/listing/:prefix', async (c) => {
+  const { keys } = await c.env.DOCUMENTS.list({ prefix: c.req.param('prefix'), limit: 100 })
+  return new Response(null, { status: keys.length === 0 ? 404 : 204 })
+})
+
+app.get('/page/:prefix', async (c) => {
+  const prefix = c.req.param('prefix')
+  const { keys } = await c.env.DOCUMENTS.list({ prefix, limit: 100 })
+  const names = keys.map(({ name }) => name)
+  const values =
+    names.length === 0 ? new Map<string, string | null>() : await c.env.DOCUMENTS.get(names, 'text')
+  const members = names.map(
+    (name) => `{"id":${JSON.stringify(name.slice(prefix.length))},"value":${values.get(name)}}`,
+  )
+  return new Response(`{"items":[${members.join(',')}]}`, { headers: { 'Content-Type': 'application/json' } })
+})
+
+// The same page, read with each value's metadata (edge-etag needs each member's tag, to know the page it
+// read is the one it listed).
+app.get('/page-metadata/:prefix', async (c) => {
+  const prefix = c.req.param('prefix')
+  const { keys } = await c.env.DOCUMENTS.list({ prefix, limit: 100 })
+  const names = keys.map(({ name }) => name)
+  const values = names.length === 0 ? new Map() : await c.env.DOCUMENTS.getWithMetadata(names, 'text')
+  const members = names.map(
+    (name) => `{"id":${JSON.stringify(name.slice(prefix.length))},"value":${values.get(name)?.value}}`,
+  )
+  return new Response(`{"items":[${members.join(',')}]}`, { headers: { 'Content-Type': 'application/json' } })
+})
+
+app.get('/etag/:bytes', etag(), (c) => c.json(itemOfSize(Number(c.req.param('bytes')))))
+
+app.get('/etag-kv/:key', etag(), async (c) => {
+  const value = await c.env.DOCUMENTS.get(c.req.param('key'), 'json')
+  return value === null ? c.notFound() : c.json(value)
+})
+
+export default app
