@@ -403,6 +403,12 @@ try {
           row(label, 'bare KV read, with its metadata', bare, `/raw-metadata/items:${id}`, 200),
           row(label, "bare KV read, with edge-etag's 8 fields", bare, `/raw-fields/items:${id}`, 200),
           row(label, 'bare KV read, with a log line', bare, `/raw-log/items:${id}`, 200),
+          ...both(
+            label,
+            'bare KV read, with the metadata, the 8 fields and a log line',
+            bare,
+            `/raw-answered/items:${id}`,
+          ),
         ]
       : []),
     ...both(label, 'Hono etag(), built per request', bare, `/etag/${bytes}`),
