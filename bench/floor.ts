@@ -41,6 +41,7 @@ const PROFILED = VARIANTS.filter(
 /** What the bench reads of wrangler.toml. */
 interface ProjectConfig {
   readonly compatibility_date: string
+  readonly minify?: boolean
   readonly compatibility_flags: readonly string[]
   readonly vars: Readonly<Record<string, unknown>>
   readonly durable_objects: { readonly bindings: readonly { name: string; class_name: string }[] }
@@ -103,6 +104,7 @@ async function bundle(entry: string, outdir: string, variant?: Variant): Promise
     external: ['cloudflare:*', 'node:*'],
     // As wrangler bundles for deploy.
     keepNames: true,
+    minify: config.minify === true,
     logLevel: 'silent',
     plugins: [patching(variant)],
   })
