@@ -48,8 +48,10 @@ export function openApiDocument(app: DescribedApp, info: ApiInfo) {
     const item = paths[path]
     if (description.operation === 'reindex') {
       Object.assign(schemas, REINDEX_SCHEMAS)
-      item.post = reindexOperation(resources)
-      item.options ??= optionsOperation('admin.reindex.options', 'admin')
+      const reindex = reindexOperation(resources)
+      item.post = reindex
+      const inPath = reindex.parameters.filter((parameter) => 'in' in parameter && parameter.in === 'path')
+      item.options ??= optionsOperation('admin.reindex.options', 'admin', inPath)
       continue
     }
     const { resource, operation } = description
@@ -60,11 +62,15 @@ export function openApiDocument(app: DescribedApp, info: ApiInfo) {
     item.options ??= optionsOperation(
       `${resource}.${operation === 'page' ? 'page' : 'document'}.options`,
       resource,
+      operation === 'page' ? [] : [parameterRef('id')],
     )
   }
   return {
     openapi: '3.1.1',
     info,
+    // Relative: the API is where this document is served from, whatever the host (and so "try it" in a
+    // reference page calls the server that served it).
+    servers: [{ url: '/' }],
     paths,
     components: { ...COMPONENTS, schemas },
   }
@@ -74,11 +80,13 @@ function resourceOf(description: RouteDescription): string[] {
   return 'resource' in description ? [description.resource] : []
 }
 
-// Every served path answers OPTIONS with its Allow (src/allowed-methods.ts).
-function optionsOperation(operationId: string, tag: string): Operation {
+// Every served path answers OPTIONS with its Allow (src/allowed-methods.ts); a templated path's OPTIONS takes
+// the same path parameters as its other operations (OpenAPI requires every template to be declared).
+function optionsOperation(operationId: string, tag: string, pathParameters: readonly unknown[]): Operation {
   return {
     operationId,
     tags: [tag],
+    ...(pathParameters.length === 0 ? {} : { parameters: [...pathParameters] }),
     summary: 'The methods this path serves',
     responses: { '204': responseRef('NoContent') },
   }

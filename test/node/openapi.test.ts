@@ -87,6 +87,32 @@ describe('GET /openapi.json', () => {
     expect((await validate(document)).valid).toBe(false)
   })
 
+  // OpenAPI 3.1 section 4.8.2.1: each template expression in a path must correspond to a path parameter of
+  // every operation (or of the path item). The schema validator above does not check it; this does.
+  it('declares every path template as a path parameter of every operation, OPTIONS included', async () => {
+    const document = await openApiOf(app)
+    const missing: string[] = []
+    for (const [path, item] of Object.entries(document.paths as Record<string, OpenApi>)) {
+      const templates = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1])
+      const shared = parametersOf(document, item)
+      for (const [method, operation] of Object.entries(item as Record<string, OpenApi>)) {
+        if (method === 'parameters') continue
+        const own = parametersOf(document, operation)
+        for (const name of templates) {
+          const parameter = own[name as string] ?? shared[name as string]
+          if (parameter?.in !== 'path' || parameter.required !== true)
+            missing.push(`${method} ${path}: ${name}`)
+        }
+      }
+    }
+    expect(missing).toEqual([])
+    expect(Object.keys(document.paths)).toContain('/api/tasks/{id}')
+  })
+
+  it('names its server relatively, so it is the one that served the document', async () => {
+    expect((await openApiOf(app)).servers).toEqual([{ url: '/' }])
+  })
+
   it('answers a matching If-None-Match with 304', async () => {
     const first = await app.request('https://edge-etag.test/openapi.json', {}, {})
     const etag = first.headers.get('ETag') ?? ''
