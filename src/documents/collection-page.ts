@@ -167,8 +167,9 @@ const PAGE_OPENING = '{"items":['
 const MEMBER_CLOSING = '}'
 const memberOpening = (index: number, id: string) =>
   `${index === 0 ? '' : ','}{"id":${JSON.stringify(id)},"value":`
-// The bytes framing each member, its id's JSON and the comma before it aside: `{"id":`, `,"value":` and `}`.
-const MEMBER_FRAME = '{"id":'.length + ',"value":'.length + MEMBER_CLOSING.length
+// The bytes framing each member, its id's JSON and the comma before it aside: the first member's opening with an
+// empty id, less that id's `""`, and the closing.
+const MEMBER_FRAME = memberOpening(0, '').length - '""'.length + MEMBER_CLOSING.length
 const pageClosing = (next: string | null) => (next === null ? ']}' : `],"next":${JSON.stringify(next)}}`)
 
 /**
