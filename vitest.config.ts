@@ -1,5 +1,11 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { dropExpectedRuntimeNoise } from './test/expected-runtime-noise.ts'
+
+// Wrangler, reading wrangler.toml for each test project, would say "Using secrets defined in .dev.vars" each
+// time (`npm run dev` writes that file); the tests set their own token, so only its warnings are of interest.
+process.env.WRANGLER_LOG ??= 'warn'
+dropExpectedRuntimeNoise()
 
 // Every test runs inside workerd, with the bindings of wrangler.toml and Miniflare's local KV. test/setup.ts makes
 // a test without an assertion fail, in both projects.
@@ -27,6 +33,7 @@ export default defineConfig({
           name: 'node',
           include: ['test/node/**/*.test.ts'],
           environment: 'node',
+          isolate: true,
           setupFiles: ['./test/setup.ts'],
         },
       },
@@ -47,6 +54,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Chosen, not the default left in place: sharing workers would share one KV and one set of Durable
+          // Objects between files, and their documents would meet.
+          isolate: true,
           // Origin mode's tests need an origin: two replicas behind a round robin, on loopback.
           globalSetup: ['./test/global-setup/replica-origin.ts'],
           testTimeout: 30_000,

@@ -11,8 +11,8 @@
  * is the median, over rounds, of the ratio of two rows of the same round. A step's cost is the median, over
  * rounds, of the difference in time per request between edge-etag and the variant without that step.
  *
- * Usage: npm run bench:floor    (FLOOR_SECONDS=3 FLOOR_ROUNDS=3; FLOOR_PROFILE=0 skips the variants;
- *        writes bench/results/floor.md, or into FLOOR_RESULTS=<folder>; about 8 minutes)
+ * Usage: npm run bench:floor    (FLOOR_SECONDS=3 FLOOR_ROUNDS=4; FLOOR_PROFILE=0 skips the variants;
+ *        writes bench/results/floor.md, or into FLOOR_RESULTS=<folder>)
  */
 
 import { spawn, spawnSync } from 'node:child_process'

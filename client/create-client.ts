@@ -47,7 +47,7 @@ export interface Client<Api> {
 
 /**
  * createClient returns a client of the API at `baseUrl`. `Api` maps each resource's name to its document
- * type (see edge-etag-api.ts); without it every resource holds JSON objects.
+ * type (written by hand, or ApiFromPaths<paths> from openapi-typescript); without it every resource holds JSON objects.
  *
  * @example
  * const client = createClient<EdgeEtagApi>({ baseUrl: 'http://localhost:8787', token: 'dev-token-change-me' })

@@ -3,14 +3,16 @@
  * holds each document's body with its ETag and Last-Modified, revalidates with If-None-Match (a 304 is a hit),
  * writes with If-Match (a 412 is a ConflictError carrying what is current), creates with POST and an
  * Idempotency-Key (so a retry never creates twice), follows collection pages and their queries, and never goes
- * back to a version older than one it holds. Types per resource: see edge-etag-api.ts.
+ * back to a version older than one it holds. Types per resource: the caller's `Api` (written by hand, or
+ * ApiFromPaths over the types openapi-typescript generates from /openapi.json).
  *
  * @example
- * import { createClient } from './client/index.ts'
- * import type { EdgeEtagApi } from './client/edge-etag-api.ts'
- * const tasks = createClient<EdgeEtagApi>({ baseUrl: 'http://localhost:8787', token }).resource('tasks')
+ * import { createClient } from 'edge-etag-client'
+ * interface Api { tasks: { title: string; done: boolean } }
+ * const tasks = createClient<Api>({ baseUrl: 'http://localhost:8787', token }).resource('tasks')
  */
 
+export type { ApiFromPaths } from './api-from-paths.ts'
 export type { CachedEntry, CacheStore } from './cache-store.ts'
 export { memoryStore } from './cache-store.ts'
 export type { PageQuery, WhereValue } from './collection-query.ts'

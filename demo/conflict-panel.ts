@@ -4,7 +4,7 @@
  * the three ways out: take theirs, overwrite with mine (If-Match: their tag), or merge my changes onto theirs.
  */
 
-import type { Versioned } from '../client/index.ts'
+import type { Versioned } from 'edge-etag-client'
 import { byId, h } from './dom.ts'
 import { shortTag } from './format.ts'
 import { changedMembers } from './merge.ts'

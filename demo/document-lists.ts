@@ -1,11 +1,19 @@
 /**
- * The lists of items and tasks: each read page by page through the client (the tasks as their filters ask),
- * so a revisit costs a 304 per unchanged page, and drawn as buttons that open a document in the editor.
+ * The lists of documents, one per resource the API describes: each read page by page through the client (the
+ * tasks as their filters ask), so a revisit costs a 304 per unchanged page, and drawn as buttons that open a
+ * document in the editor.
  */
 
-import type { Client, PageQuery } from '../client/index.ts'
+import type { Client, PageQuery } from 'edge-etag-client'
 import { byId, h } from './dom.ts'
-import { type DemoApi, type DocumentValue, type ResourceName, resourceOf } from './resources.ts'
+import {
+  type DemoApi,
+  type DocumentValue,
+  hasSchema,
+  type Resource,
+  type ResourceName,
+  resourceOf,
+} from './resources.ts'
 
 /** PAGE_LIMIT is how many documents the page asks for per collection page. */
 export const PAGE_LIMIT = 100
@@ -23,6 +31,39 @@ export interface Listed {
   readonly ids: readonly string[]
   readonly values: readonly DocumentValue[]
   readonly pages: readonly { readonly fromCache: boolean }[]
+}
+
+/**
+ * drawLists puts a heading and an empty list for each resource into #resource-lists (the tasks' filters under
+ * theirs), and offers each one in the form that creates a document.
+ *
+ * @example drawLists(await describedResources())
+ */
+export function drawLists(resources: readonly Resource[]): void {
+  const lists = byId('resource-lists', HTMLElement)
+  const taskTools = byId('task-tools', HTMLElement)
+  for (const resource of resources) {
+    const { name } = resource
+    const heading = h(
+      'h3',
+      { class: 'list-heading', id: `${name}-heading` },
+      `${name[0]?.toUpperCase() ?? ''}${name.slice(1)} `,
+      h('span', { class: 'muted' }, hasSchema(resource) ? 'with a schema' : 'any JSON object'),
+    )
+    const list = h('ul', {
+      class: 'doc-list',
+      id: `${name}-list`,
+      'aria-labelledby': `${name}-heading`,
+      'aria-busy': 'true',
+    })
+    const filters =
+      name === 'tasks' ? [byId('task-filters', HTMLFormElement), byId('task-filter-hint', HTMLElement)] : []
+    const query = name === 'tasks' ? [byId('tasks-query', HTMLElement)] : []
+    lists.append(heading, ...filters, list, ...query)
+    byId('new-doc-resource', HTMLSelectElement).append(h('option', { value: name }, name))
+  }
+  taskTools.remove()
+  lists.setAttribute('aria-busy', 'false')
 }
 
 /**
@@ -77,17 +118,18 @@ export async function loadList(
  * @example markSelected({ resource: 'tasks', id: 'buy-milk' })
  */
 export function markSelected(selected: Selected | null): void {
-  for (const resource of ['items', 'tasks'] as const) {
-    for (const button of byId(`${resource}-list`, HTMLUListElement).querySelectorAll('button')) {
-      const current = selected?.resource === resource && selected.id === button.dataset.id
+  for (const list of byId('resource-lists', HTMLElement).querySelectorAll('ul')) {
+    for (const button of list.querySelectorAll('button')) {
+      const current =
+        selected !== null && list.id === `${selected.resource}-list` && selected.id === button.dataset.id
       button.setAttribute('aria-current', String(current))
     }
   }
 }
 
-// One line under the id: a task's state, due date and tags; an item's members, as compact JSON.
+// One line under the id: a task's title, due date and tags; any other document's members, as compact JSON.
 function summaryOf(resource: ResourceName, value: DocumentValue): string {
-  if (resource === 'items') return JSON.stringify(value)
+  if (resource !== 'tasks') return JSON.stringify(value)
   const parts = [typeof value.title === 'string' ? value.title : '']
   if (typeof value.due === 'string') parts.push(`due ${value.due}`)
   if (Array.isArray(value.tags) && value.tags.length > 0)

@@ -4,7 +4,7 @@
  * the client: take theirs, overwrite with mine (If-Match: their tag), or merge with update().
  */
 
-import { ApiError, type Client, ConflictError, type Versioned } from '../client/index.ts'
+import { ApiError, type Client, ConflictError, type Versioned } from 'edge-etag-client'
 import { hideConflict, type Resolution, showConflict } from './conflict-panel.ts'
 import type { Selected } from './document-lists.ts'
 import { byId } from './dom.ts'

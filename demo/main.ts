@@ -1,15 +1,22 @@
 /**
- * The demo page: lists items and tasks through the typed client (the tasks as their filters ask), creates them
- * with POST, edits them, and shows every exchange. The client's store is this tab's sessionStorage, so a reload
- * revalidates what the tab already holds (304s), and two tabs hold their own versions, as two people would, so
- * that saving in both shows the 412.
+ * The demo page: lists the documents of every resource /openapi.json describes through the typed client (the
+ * tasks as their filters ask), creates them with POST, edits them, and shows every exchange. The client's
+ * store is this tab's sessionStorage, so a reload revalidates what the tab already holds (304s), and two tabs
+ * hold their own versions, as two people would, so that saving in both shows the 412.
  */
 
-import { type Client, createClient, webStorageStore } from '../client/index.ts'
-import { type Listed, loadList, markSelected, type Selected } from './document-lists.ts'
+import { type Client, createClient, webStorageStore } from 'edge-etag-client'
+import { drawLists, type Listed, loadList, markSelected, type Selected } from './document-lists.ts'
 import { byId } from './dom.ts'
 import { Editor } from './editor.ts'
-import { type DemoApi, newDocument, RESOURCE_NAMES, type ResourceName, resourceOf } from './resources.ts'
+import {
+  type DemoApi,
+  describedResources,
+  newDocument,
+  type Resource,
+  type ResourceName,
+  resourceOf,
+} from './resources.ts'
 import { TaskFilters } from './task-filters.ts'
 import { loadToken, saveToken } from './token.ts'
 import { TrafficBoard } from './traffic-board.ts'
@@ -42,7 +49,10 @@ const editor = new Editor({
   },
 })
 const open = (resource: ResourceName, id: string) => void editor.open(resource, id)
-const filters = new TaskFilters(() => void refresh(['tasks']))
+// The resources, as the API describes them; known before anything is listed (top-level await).
+let resources: readonly Resource[] = []
+let names: readonly ResourceName[] = []
+let filters: TaskFilters | undefined
 
 // Reads of one list run one after the other, so that a quick change of filter cannot draw an older answer last.
 const reading = new Map<ResourceName, Promise<unknown>>()
@@ -51,7 +61,8 @@ function readList(resource: ResourceName): Promise<Listed> {
   const read = (reading.get(resource) ?? Promise.resolve())
     .catch(() => undefined)
     .then(async () => {
-      if (resource !== 'tasks') return loadList(client, resource, editor.selected, open)
+      if (resource !== 'tasks' || filters === undefined)
+        return loadList(client, resource, editor.selected, open)
       const listed = await loadList(client, resource, editor.selected, open, filters.query)
       filters.showRead(listed.url, listed.pages, listed.values)
       return listed
@@ -68,7 +79,7 @@ async function refresh(resources: readonly ResourceName[]): Promise<Map<Resource
 function rememberedSelection(): Selected | null {
   try {
     const selected = JSON.parse(sessionStorage.getItem(SELECTED_KEY) ?? 'null') as Partial<Selected> | null
-    return RESOURCE_NAMES.includes(selected?.resource as ResourceName) && typeof selected?.id === 'string'
+    return names.includes(selected?.resource as ResourceName) && typeof selected?.id === 'string'
       ? (selected as Selected)
       : null
   } catch {
@@ -89,7 +100,7 @@ const revalidate = byId('revalidate', HTMLButtonElement)
 revalidate.addEventListener('click', async () => {
   revalidate.disabled = true
   try {
-    await Promise.all([refresh(RESOURCE_NAMES), editor.revalidate()])
+    await Promise.all([refresh(names), editor.revalidate()])
   } finally {
     revalidate.disabled = false
   }
@@ -100,15 +111,17 @@ revalidate.addEventListener('click', async () => {
 const newDocForm = byId('new-doc-form', HTMLFormElement)
 newDocForm.addEventListener('submit', async (event) => {
   event.preventDefault()
-  const resource = byId('new-doc-resource', HTMLSelectElement).value as ResourceName
+  const name = byId('new-doc-resource', HTMLSelectElement).value
+  const resource = resources.find((described) => described.name === name)
   const titleInput = byId('new-doc-title', HTMLInputElement)
+  if (resource === undefined) return
   const create = newDocForm.querySelector('button')
   if (create !== null) create.disabled = true
   try {
-    const created = await resourceOf(client, resource).create(newDocument(resource, titleInput.value.trim()))
+    const created = await resourceOf(client, name).create(newDocument(resource, titleInput.value.trim()))
     titleInput.value = ''
-    await refresh([resource])
-    await editor.open(resource, created.id)
+    await refresh([name])
+    await editor.open(name, created.id)
   } catch (error) {
     editor.showError(error)
   } finally {
@@ -117,7 +130,14 @@ newDocForm.addEventListener('submit', async (event) => {
 })
 
 try {
-  const lists = await refresh(RESOURCE_NAMES)
+  resources = await describedResources()
+  names = resources.map(({ name }) => name)
+  drawLists(resources)
+  if (names.includes('tasks')) {
+    filters = new TaskFilters(() => void refresh(['tasks']))
+    byId('new-doc-resource', HTMLSelectElement).value = 'tasks'
+  }
+  const lists = await refresh(names)
   const remembered = rememberedSelection()
   const firstTask = lists.get('tasks')?.ids[0]
   if (remembered !== null && lists.get(remembered.resource)?.ids.includes(remembered.id)) {

@@ -4,7 +4,7 @@
  * filtered page is revalidated with its own ETag and an unchanged one is a 304, logged like any other read.
  */
 
-import type { PageQuery } from '../client/index.ts'
+import type { PageQuery } from 'edge-etag-client'
 import { byId, h } from './dom.ts'
 import { requestPath } from './format.ts'
 import type { DocumentValue } from './resources.ts'

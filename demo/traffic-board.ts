@@ -4,7 +4,7 @@
  * shows what a revisit costs.
  */
 
-import type { Exchange } from '../client/types.ts'
+import type { Exchange } from 'edge-etag-client'
 import { byId } from './dom.ts'
 import { formatBytes } from './format.ts'
 import { drawChart } from './traffic-chart.ts'
@@ -16,6 +16,8 @@ export interface TrafficTotals {
   ok: number
   notModified: number
   conflicts: number
+  /** Every other status (a 401 without the token, a 404, a 422): each request is in exactly one count. */
+  other: number
   bytesReceived: number
   bytesSaved: number
 }
@@ -33,6 +35,7 @@ export class TrafficBoard {
     ok: 0,
     notModified: 0,
     conflicts: 0,
+    other: 0,
     bytesReceived: 0,
     bytesSaved: 0,
   }
@@ -45,9 +48,7 @@ export class TrafficBoard {
   record(exchange: Exchange): void {
     const totals = this.totals
     totals.requests++
-    if (exchange.status >= 200 && exchange.status < 300) totals.ok++
-    if (exchange.status === 304) totals.notModified++
-    if (exchange.status === 412) totals.conflicts++
+    totals[countOf(exchange.status)]++
     totals.bytesReceived += exchange.bytesReceived
     totals.bytesSaved += exchange.bytesSaved
     this.#exchanges.push(exchange)
@@ -69,10 +70,19 @@ export class TrafficBoard {
     byId('count-200', HTMLElement).textContent = String(totals.ok)
     byId('count-304', HTMLElement).textContent = String(totals.notModified)
     byId('count-412', HTMLElement).textContent = String(totals.conflicts)
+    byId('count-other', HTMLElement).textContent = String(totals.other)
     byId('saved-note', HTMLElement).textContent = savedNote(totals)
     drawChart(this.#chart, this.#exchanges)
     document.body.dataset.notModified = String(totals.notModified)
   }
+}
+
+// The one count a status adds to, so that the badges always add up to the requests.
+function countOf(status: number): 'ok' | 'notModified' | 'conflicts' | 'other' {
+  if (status >= 200 && status < 300) return 'ok'
+  if (status === 304) return 'notModified'
+  if (status === 412) return 'conflicts'
+  return 'other'
 }
 
 // The sentence under the headline: what the number means, in this visit's terms.

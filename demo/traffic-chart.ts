@@ -3,7 +3,7 @@
  * 304 saved, amber for a 412. Plain SVG, drawn again on every request: a few dozen rectangles cost nothing.
  */
 
-import type { Exchange } from '../client/types.ts'
+import type { Exchange } from 'edge-etag-client'
 import { svg } from './dom.ts'
 import { formatBytes, requestPath } from './format.ts'
 

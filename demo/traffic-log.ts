@@ -3,7 +3,7 @@
  * over the wire, the bytes a 304 saved, and how long it took.
  */
 
-import type { Exchange } from '../client/types.ts'
+import type { Exchange } from 'edge-etag-client'
 import { h } from './dom.ts'
 import { formatBytes, requestPath } from './format.ts'
 

@@ -56,8 +56,8 @@ async function openTab(browser: Browser, proxy: CountingProxy, problems: string[
   const page = await context.newPage()
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
   page.on('console', (message) => {
-    // Chromium logs every 4xx as a failed load; the 412 is the one this check expects.
-    if (message.type() === 'error' && !message.text().includes('status of 412')) {
+    // Chromium logs every 4xx as a failed load; the 412 and the 401 are the ones these checks expect.
+    if (message.type() === 'error' && !/status of (401|412)\b/.test(message.text())) {
       problems.push(`console error: ${message.text()}`)
     }
   })
@@ -120,6 +120,24 @@ try {
         .exchangesFor('/')
         .map((exchange) => [exchange.status, exchange.responseHeaders['content-type']]),
       [[200, 'text/html; charset=utf-8']],
+    )
+    const description = (await (await fetch(new URL('/openapi.json', server?.url))).json()) as {
+      paths: Record<string, unknown>
+    }
+    const described = Object.keys(description.paths).flatMap(
+      (path) => /^\/api\/([^/]+)\/\{id\}$/.exec(path)?.[1] ?? [],
+    )
+    assert.deepEqual(
+      await tabA.$$eval('#resource-lists ul', (lists) => lists.map((list) => list.id)),
+      described.map((name) => `${name}-list`),
+      'one list per resource of /openapi.json',
+    )
+    assert.deepEqual(
+      await tabA.$$eval('a[href="/docs/"], a[href="/openapi.json"]', (links) =>
+        links.map((link) => link.textContent),
+      ),
+      ['API reference', '/openapi.json'],
+      'the page links to the reference page and the description',
     )
     assert.deepEqual(
       await listedIds(tabA, 'items'),
@@ -297,6 +315,33 @@ try {
       assert.ok(atServer[1]?.requestHeaders['if-none-match'], 'the revalidation sent If-None-Match')
       assert.match((await tabA.textContent('#tasks-query')) ?? '', /done=false.*304/)
       return `POST 201 ${id}; GET ${openPage}: ${atServer.map((exchange) => exchange.status).join(', ')}`
+    },
+  )
+
+  await checks.run(
+    'a save without the token is a 401, counted under "other", so the badges add up',
+    async () => {
+      await tabA.fill('#token', '')
+      await tabA.press('#token', 'Enter')
+      await tabA.click('#task-form button[type="submit"]')
+      await tabA.waitForSelector('#log tr[data-method="PUT"][data-status="401"]', {
+        state: 'attached',
+        timeout: TIMEOUT_MS,
+      })
+      await tabA.locator('#count-other', { hasText: /^1$/ }).waitFor({ timeout: TIMEOUT_MS })
+      const counts = await Promise.all(
+        ['#count-200', '#count-304', '#count-412', '#count-other', '#request-count'].map(async (selector) =>
+          Number(await tabA.textContent(selector)),
+        ),
+      )
+      const requests = counts.pop()
+      assert.equal(
+        counts.reduce((sum, count) => sum + count, 0),
+        requests,
+        `badges ${counts.join(' + ')} add up to the ${requests} requests`,
+      )
+      assert.match((await tabA.textContent('#editor-message')) ?? '', /write token/)
+      return `badges ${counts.join(' + ')} = ${requests} requests`
     },
   )
 

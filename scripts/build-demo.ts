@@ -1,7 +1,7 @@
 /**
  * Builds the demo page (demo/) into public/, the folder Workers Static Assets serves: index.html and favicon.svg as they are, and
  * main.ts and style.css bundled by esbuild (main.js, style.css), with nothing left to load from the
- * internet. `wrangler dev`, `wrangler deploy` and `npm run build` run it first (the [build] command in
+ * internet; and the API reference page into public/docs/ (scripts/build-reference.ts). `wrangler dev`, `wrangler deploy` and `npm run build` run it first (the [build] command in
  * wrangler.toml), and `wrangler dev` runs it again when a file under demo/ or client/ changes.
  *
  * Usage: node scripts/build-demo.ts
@@ -11,6 +11,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { buildReference, REFERENCE_FOLDER } from './build-reference.ts'
 
 /** DEMO_OUTPUT is the folder of built assets, `[assets] directory` in wrangler.toml; it is never committed. */
 export const DEMO_OUTPUT = fileURLToPath(new URL('../public/', import.meta.url))
@@ -45,7 +46,12 @@ export async function buildDemo(): Promise<void> {
     logLevel: 'warning',
     metafile: true,
   })
-  const built = new Set([...STATIC_FILES, ...Object.keys(metafile.outputs).map((output) => basename(output))])
+  await buildReference(DEMO_OUTPUT)
+  const built = new Set([
+    ...STATIC_FILES,
+    REFERENCE_FOLDER,
+    ...Object.keys(metafile.outputs).map((output) => basename(output)),
+  ])
   for (const entry of readdirSync(DEMO_OUTPUT)) {
     if (!built.has(entry)) rmSync(`${DEMO_OUTPUT}${entry}`, { recursive: true, force: true })
   }

@@ -31,6 +31,20 @@ export const PAGE_SECURITY_FIELDS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
 }
 
+/** REFERENCE_PATH is where the API reference page (Swagger UI, scripts/build-reference.ts) is served. */
+export const REFERENCE_PATH = '/docs/'
+
+/**
+ * REFERENCE_SECURITY_FIELDS go with the reference page's files: the same policy, except that Swagger UI sets
+ * style attributes as it renders and draws its icons from data: URLs. Its script is still only its own file.
+ */
+export const REFERENCE_SECURITY_FIELDS: Readonly<Record<string, string>> = {
+  ...PAGE_SECURITY_FIELDS,
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+}
+
 /**
  * relativeReference returns a Location or Content-Location on the request's own origin as a reference
  * relative to it (RFC 9110 sections 10.2.2 and 8.7 allow one), so that the Host a client named is never
@@ -65,10 +79,14 @@ export function staticFilesOf(assets: Fetcher | undefined): StaticFiles | null {
       // A 304 keeps only the fields RFC 9110 section 15.4.5 lists, as the API's own 304s do.
       if (served.status === 304) return notModified(served.headers)
       const answer = new Response(served.body, served)
-      for (const [name, value] of Object.entries(PAGE_SECURITY_FIELDS)) answer.headers.set(name, value)
+      const url = new URL(request.url)
+      const fields = url.pathname.startsWith(REFERENCE_PATH)
+        ? REFERENCE_SECURITY_FIELDS
+        : PAGE_SECURITY_FIELDS
+      for (const [name, value] of Object.entries(fields)) answer.headers.set(name, value)
       for (const name of ['Location', 'Content-Location']) {
         const value = answer.headers.get(name)
-        if (value !== null) answer.headers.set(name, relativeReference(value, new URL(request.url)))
+        if (value !== null) answer.headers.set(name, relativeReference(value, url))
       }
       return answer
     },

@@ -8,7 +8,8 @@
 
 import { rulesOf } from '../documents/resource-rules.ts'
 import { COMPONENTS, headerRef, OBSERVED_HEADERS, parameterRef, responseRef } from './components.ts'
-import { documentSchemaOf, type JsonSchema, mergePatchSchemaOf } from './json-schemas.ts'
+import { headOperationOf, type Operation } from './head-operation.ts'
+import { documentSchemaOf, hoisted, type JsonSchema, mergePatchSchemaOf } from './json-schemas.ts'
 import { pageQueryDescription, queryParametersOf } from './query-parameters.ts'
 import { REINDEX_SCHEMAS, reindexOperation } from './reindex-operation.ts'
 import { descriptionOf, type ResourceOperation, type RouteDescription } from './route-descriptions.ts'
@@ -25,9 +26,24 @@ export interface DescribedApp {
   readonly routes: readonly { readonly method: string; readonly path: string; readonly handler: unknown }[]
 }
 
-type Operation = Record<string, unknown>
+const METHOD_OF = {
+  page: 'get',
+  read: 'get',
+  create: 'post',
+  replace: 'put',
+  patch: 'patch',
+  delete: 'delete',
+} as const satisfies Record<ResourceOperation, string>
 
 const WRITES: ReadonlySet<ResourceOperation> = new Set(['create', 'replace', 'patch', 'delete'])
+
+// What a write of one document takes: its id and the preconditions it may be conditional on.
+const WRITE_PARAMETERS = [
+  parameterRef('id'),
+  parameterRef('If-Match'),
+  parameterRef('If-None-Match'),
+  parameterRef('If-Unmodified-Since'),
+]
 
 /**
  * openApiDocument returns the OpenAPI 3.1 document of `app`'s described routes.
@@ -57,8 +73,11 @@ export function openApiDocument(app: DescribedApp, info: ApiInfo) {
     const { resource, operation } = description
     const names = schemaNames(resource)
     if (!(names.document in schemas)) Object.assign(schemas, resourceSchemas(resource))
-    const methods = operationMethods(operation)
-    for (const method of methods) item[method] = describeOperation(resource, operation, method)
+    const method = METHOD_OF[operation]
+    const operationObject = describeOperation(resource, operation)
+    item[method] = operationObject
+    // Hono answers HEAD on every GET route.
+    if (method === 'get') item.head = headOperationOf(operationObject)
     item.options ??= optionsOperation(
       `${resource}.${operation === 'page' ? 'page' : 'document'}.options`,
       resource,
@@ -101,22 +120,6 @@ export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')
 }
 
-function operationMethods(operation: ResourceOperation): string[] {
-  switch (operation) {
-    case 'page':
-    case 'read':
-      return ['get', 'head']
-    case 'create':
-      return ['post']
-    case 'replace':
-      return ['put']
-    case 'patch':
-      return ['patch']
-    case 'delete':
-      return ['delete']
-  }
-}
-
 function schemaNames(resource: string) {
   const base = resource
     .split('-')
@@ -133,13 +136,16 @@ function schemaNames(resource: string) {
 function resourceSchemas(resource: string): Record<string, JsonSchema> {
   const schema = rulesOf(resource)?.schema
   const names = schemaNames(resource)
-  const document = documentSchemaOf(schema, 'output')
-  const input = documentSchemaOf(schema, 'input')
+  const document = hoisted(documentSchemaOf(schema, 'output'), names.document)
+  const input = hoisted(documentSchemaOf(schema, 'input'), names.input)
   return {
-    [names.document]: { ...document, description: `A document of ${resource}, as stored and served.` },
-    [names.input]: { ...input, description: `A document of ${resource}, as a PUT sends it.` },
+    ...document.definitions,
+    ...input.definitions,
+    [names.document]: { ...document.root, description: `A document of ${resource}, as stored and served.` },
+    [names.input]: { ...input.root, description: `A document of ${resource}, as a PUT sends it.` },
     [names.mergePatch]: {
-      ...mergePatchSchemaOf(input),
+      // Its references are the input's: a member a patch sets is whole, as in a PUT.
+      ...mergePatchSchemaOf(input.root),
       description: `A JSON Merge Patch (RFC 7396) of a ${resource} document: null removes a member.`,
     },
     [names.page]: {
@@ -168,14 +174,13 @@ const json = (schemaName: string) => ({
   'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } },
 })
 
-function describeOperation(resource: string, operation: ResourceOperation, method: string): Operation {
+function describeOperation(resource: string, operation: ResourceOperation) {
   const names = schemaNames(resource)
   const common = {
-    operationId: `${resource}.${operation}${method === 'head' ? '.head' : ''}`,
+    operationId: `${resource}.${operation}`,
     tags: [resource],
     ...(WRITES.has(operation) ? { security: [{ bearer: [] }] } : {}),
   }
-  const withBody = method === 'get'
   switch (operation) {
     case 'page': {
       const indexes = rulesOf(resource)?.indexes ?? []
@@ -199,7 +204,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
               Link: headerRef('Link'),
               ...OBSERVED_HEADERS,
             },
-            ...(withBody ? { content: json(names.page) } : {}),
+            content: json(names.page),
           },
           '304': responseRef('NotModified'),
           '400': responseRef('BadRequest'),
@@ -230,7 +235,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
               'Accept-Patch': headerRef('Accept-Patch'),
               ...OBSERVED_HEADERS,
             },
-            ...(withBody ? { content: json(names.document) } : {}),
+            content: json(names.document),
           },
           '304': responseRef('NotModified'),
           '400': responseRef('BadRequest'),
@@ -270,12 +275,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
         ...common,
         summary: `Create or replace a document of ${resource}`,
         description: 'If-Match makes it a safe update, `If-None-Match: *` a create-only PUT.',
-        parameters: [
-          parameterRef('id'),
-          parameterRef('If-Match'),
-          parameterRef('If-None-Match'),
-          parameterRef('If-Unmodified-Since'),
-        ],
+        parameters: WRITE_PARAMETERS,
         requestBody: { required: true, content: json(names.input) },
         responses: {
           '200': written('Replaced: the stored document, which a GET now serves.', names.document),
@@ -289,12 +289,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
         ...common,
         summary: `Change a document of ${resource} with a JSON Merge Patch`,
         description: 'Merged, checked against the schema and committed atomically.',
-        parameters: [
-          parameterRef('id'),
-          parameterRef('If-Match'),
-          parameterRef('If-None-Match'),
-          parameterRef('If-Unmodified-Since'),
-        ],
+        parameters: WRITE_PARAMETERS,
         requestBody: {
           required: true,
           content: {
@@ -312,12 +307,7 @@ function describeOperation(resource: string, operation: ResourceOperation, metho
       return {
         ...common,
         summary: `Delete a document of ${resource}`,
-        parameters: [
-          parameterRef('id'),
-          parameterRef('If-Match'),
-          parameterRef('If-None-Match'),
-          parameterRef('If-Unmodified-Since'),
-        ],
+        parameters: WRITE_PARAMETERS,
         responses: {
           '204': { description: 'Deleted.', headers: OBSERVED_HEADERS },
           '400': responseRef('BadRequest'),

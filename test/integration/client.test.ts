@@ -6,9 +6,9 @@
 
 import { SELF } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { EdgeEtagApi } from '../../client/edge-etag-api.ts'
 import { ApiError, ConflictError, createClient, type Exchange, type FetchLike } from '../../client/index.ts'
 import { UUID_V7_PATTERN } from '../../src/documents/uuid-v7.ts'
+import type { EdgeEtagApi } from '../../src/resources/edge-etag-api.ts'
 import type { Task } from '../../src/resources/tasks.ts'
 import { clearStore, forbidUnexpectedErrors, TOKEN } from './api.ts'
 

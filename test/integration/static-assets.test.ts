@@ -14,6 +14,7 @@ const assets = {
     if (url.pathname === '/index.html') {
       return new Response(null, { status: 307, headers: { Location: new URL('/?from=index', url).href } })
     }
+    if (url.pathname === '/docs/') return new Response('<!doctype html><title>reference</title>')
     if (url.pathname !== '/') return new Response('Not Found', { status: 404 })
     const headers = { ETag: '"page"', 'Content-Type': 'text/html' }
     if (request.headers.get('If-None-Match') === '"page"') return new Response(null, { status: 304, headers })
@@ -44,6 +45,16 @@ describe('the demo page through the worker', () => {
     expect(policy).toContain("default-src 'none'")
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect(response.headers.get('Referrer-Policy')).toBe('no-referrer')
+  })
+
+  it('lets only the reference page at /docs/ have inline styles and data: images, and still only its own script', async () => {
+    const reference = (await withAssets('/docs/')).headers.get('Content-Security-Policy') ?? ''
+    expect(reference).toContain("style-src 'self' 'unsafe-inline'")
+    expect(reference).toContain("img-src 'self' data:")
+    expect(reference).toContain("script-src 'self';")
+    expect(reference).toContain("frame-ancestors 'none'")
+    const page = (await withAssets('/')).headers.get('Content-Security-Policy') ?? ''
+    expect(page).not.toContain('data:')
   })
 
   it('reflects no Host in a redirect: its Location is relative', async () => {

@@ -1,3 +1,4 @@
+import { validate as parseAndValidate } from '@readme/openapi-parser'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
@@ -8,6 +9,7 @@ import app from '../../src/index.ts'
 import { jsonResource } from '../../src/json-resource/index.ts'
 import { reindexRoutes } from '../../src/json-resource/reindex.ts'
 import { serveOpenApi } from '../../src/openapi/openapi-route.ts'
+import { OUTLINES_APP } from './recursive-resource.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is walked by path in assertions
 type OpenApi = Record<string, any>
@@ -24,10 +26,36 @@ async function openApiOf(target: Requestable): Promise<OpenApi> {
   return (await response.json()) as OpenApi
 }
 
+/**
+ * VALIDATORS are two independent checks of a whole OpenAPI 3.1 document, each answering the errors it finds:
+ * a JSON Schema validation against the specification's schema, and a parser that also applies the rules a
+ * schema cannot state (each path template declared as a required path parameter, unique operationIds).
+ */
+const VALIDATORS = {
+  'openapi-schema-validator': async (document: OpenApi): Promise<unknown[]> => {
+    const validator = new Validator()
+    const result = await validator.validate(document)
+    if (!result.valid) return [result.errors ?? 'invalid, without errors'].flat()
+    return validator.version === '3.1' ? [] : [`validated as OpenAPI ${validator.version}`]
+  },
+  'openapi-parser': async (document: OpenApi): Promise<unknown[]> => {
+    // A copy, since the parser dereferences what it is given; no external $ref, so no network either.
+    const copy = structuredClone(document) as Parameters<typeof parseAndValidate>[0]
+    const result = await parseAndValidate(copy, { resolve: { external: false } })
+    if (!result.valid) return result.errors
+    return result.specification === 'OpenAPI' ? [] : [`validated as ${result.specification}`]
+  },
+}
+
+type ValidatorName = keyof typeof VALIDATORS
+
+/** validate runs both validators on `document`: valid when neither finds an error, and what each found. */
 async function validate(document: OpenApi) {
-  const validator = new Validator()
-  const result = await validator.validate(document)
-  return { ...result, version: validator.version }
+  const names = Object.keys(VALIDATORS) as ValidatorName[]
+  const found = await Promise.all(names.map((name) => VALIDATORS[name](document)))
+  const errors = Object.fromEntries(names.map((name, index) => [name, found[index]]))
+  const refusedBy = names.filter((name) => (errors[name]?.length ?? 0) > 0)
+  return { valid: refusedBy.length === 0, refusedBy, errors }
 }
 
 /** resolved returns a parameter, response or header object, following its $ref into the components. */
@@ -53,20 +81,24 @@ function forkedApp(resources: readonly { name: string; indexes?: readonly IndexD
 }
 
 describe('GET /openapi.json', () => {
-  it('is a valid OpenAPI 3.1 document, by a real validator', async () => {
+  it('is a valid OpenAPI 3.1 document, by two independent validators', async () => {
     const result = await validate(await openApiOf(app))
-    expect(result.errors ?? []).toEqual([])
-    expect(result).toMatchObject({ valid: true, version: '3.1' })
+    expect(result.errors).toEqual({ 'openapi-schema-validator': [], 'openapi-parser': [] })
+    expect(result.valid).toBe(true)
   })
+
+  const BOTH: ValidatorName[] = ['openapi-schema-validator', 'openapi-parser']
 
   it.each([
     {
       breakage: 'a response without its description',
       apply: (document: OpenApi) => delete document.paths['/api/tasks/{id}'].get.responses['200'].description,
+      refusedBy: BOTH,
     },
     {
       breakage: 'a query parameter without its `in`',
       apply: (document: OpenApi) => delete document.paths['/api/tasks'].get.parameters[0].in,
+      refusedBy: BOTH,
     },
     {
       breakage: 'a sort parameter with neither schema nor content',
@@ -74,39 +106,42 @@ describe('GET /openapi.json', () => {
         const sort = document.paths['/api/tasks'].get.parameters.find((p: OpenApi) => p.name === 'sort')
         delete sort.schema
       },
+      refusedBy: BOTH,
     },
     {
       breakage: 'a path parameter that is not required',
       apply: (document: OpenApi) => {
         document.paths['/admin/reindex/{resource}'].post.parameters[0].required = false
       },
+      refusedBy: BOTH,
     },
-  ])('is refused by that validator with $breakage, so the check above can fail', async ({ apply }) => {
+    {
+      // OpenAPI 3.1 section 4.8.2.1: each template expression in a path must be a path parameter of every
+      // operation (or of the path item). A JSON Schema cannot relate the two; the parser does.
+      breakage: 'a path parameter dropped from an operation',
+      apply: (document: OpenApi) => {
+        document.paths['/api/tasks/{id}'].delete.parameters.shift()
+      },
+      refusedBy: ['openapi-parser'],
+    },
+    {
+      breakage: 'the OPTIONS of a templated path without its path parameter',
+      apply: (document: OpenApi) => {
+        delete document.paths['/api/tasks/{id}'].options.parameters
+      },
+      refusedBy: ['openapi-parser'],
+    },
+    {
+      breakage: 'an operationId used twice',
+      apply: (document: OpenApi) => {
+        document.paths['/api/tasks/{id}'].head.operationId = 'tasks.read'
+      },
+      refusedBy: ['openapi-parser'],
+    },
+  ])('is refused with $breakage by $refusedBy, so the check above can fail', async ({ apply, refusedBy }) => {
     const document = await openApiOf(app)
     apply(document)
-    expect((await validate(document)).valid).toBe(false)
-  })
-
-  // OpenAPI 3.1 section 4.8.2.1: each template expression in a path must correspond to a path parameter of
-  // every operation (or of the path item). The schema validator above does not check it; this does.
-  it('declares every path template as a path parameter of every operation, OPTIONS included', async () => {
-    const document = await openApiOf(app)
-    const missing: string[] = []
-    for (const [path, item] of Object.entries(document.paths as Record<string, OpenApi>)) {
-      const templates = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1])
-      const shared = parametersOf(document, item)
-      for (const [method, operation] of Object.entries(item as Record<string, OpenApi>)) {
-        if (method === 'parameters') continue
-        const own = parametersOf(document, operation)
-        for (const name of templates) {
-          const parameter = own[name as string] ?? shared[name as string]
-          if (parameter?.in !== 'path' || parameter.required !== true)
-            missing.push(`${method} ${path}: ${name}`)
-        }
-      }
-    }
-    expect(missing).toEqual([])
-    expect(Object.keys(document.paths)).toContain('/api/tasks/{id}')
+    expect((await validate(document)).refusedBy).toEqual(refusedBy)
   })
 
   it('names its server relatively, so it is the one that served the document', async () => {
@@ -133,6 +168,45 @@ describe('GET /openapi.json', () => {
   ])('describes $path with $methods', async ({ path, methods }) => {
     const document = await openApiOf(app)
     expect(Object.keys(document.paths[path]).sort()).toEqual([...methods].sort())
+  })
+})
+
+describe('HEAD', () => {
+  // RFC 9110 section 9.3.2: HEAD answers as GET does, with the same status and header fields, and no content.
+  it('is described as GET is, each answer with its headers and without content', async () => {
+    const document = await openApiOf(app)
+    const heads = Object.entries(document.paths as Record<string, OpenApi>).filter(([, item]) => item.head)
+    expect(heads.map(([path]) => path)).toEqual([
+      '/api/items',
+      '/api/items/{id}',
+      '/api/tasks',
+      '/api/tasks/{id}',
+    ])
+    const withContent: string[] = []
+    for (const [path, { get, head }] of heads) {
+      expect(Object.keys(head.responses)).toEqual(Object.keys(get.responses))
+      for (const [status, response] of Object.entries(head.responses as Record<string, OpenApi>)) {
+        const bodiless = resolved(document, response)
+        if ('content' in bodiless) withContent.push(`HEAD ${path} ${status}`)
+        expect(bodiless.headers).toEqual(resolved(document, get.responses[status]).headers)
+      }
+      expect(head.parameters).toEqual(get.parameters)
+      expect(head.operationId).toBe(`${get.operationId}.head`)
+    }
+    expect(withContent).toEqual([])
+  })
+
+  it('leaves GET its bodies: the document or page, and the problem of an error', async () => {
+    const { paths, components } = await openApiOf(app)
+    const read = paths['/api/tasks/{id}'].get.responses
+    expect(read['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/TasksDocument',
+    })
+    expect(read['404']).toEqual({ $ref: '#/components/responses/NotFound' })
+    expect(components.responses.NotFound.content['application/problem+json']).toBeDefined()
+    expect(paths['/api/tasks'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/TasksPage',
+    })
   })
 })
 
@@ -195,7 +269,7 @@ describe('what a document operation says', () => {
     expect(patch.properties.due.anyOf).toContainEqual({ type: 'null' })
   })
 
-  it('states the tasks schema from its declaration, and any object for items', async () => {
+  it('states the tasks schema from its declaration, and any object with any members for items', async () => {
     const { components } = await openApiOf(app)
     expect(components.schemas.TasksDocument).toMatchObject({
       type: 'object',
@@ -218,7 +292,8 @@ describe('what a document operation says', () => {
       'tags',
       'title',
     ])
-    expect(components.schemas.ItemsDocument).toMatchObject({ type: 'object' })
+    // Any members, said outright: openapi-typescript reads a bare `{"type":"object"}` as an object with none.
+    expect(components.schemas.ItemsDocument).toMatchObject({ type: 'object', additionalProperties: true })
     expect(components.schemas.ItemsDocument.properties).toBeUndefined()
   })
 })
@@ -416,5 +491,21 @@ describe("a forker's resource", () => {
     expect(Object.keys(document.paths)).toEqual(['/billing/invoices', '/billing/invoices/{id}'])
     expect(document.components.schemas.InvoicesDocument.properties.cents).toMatchObject({ type: 'integer' })
     expect((await validate(document)).valid).toBe(true)
+  })
+
+  it('with a recursive schema and a named part, has them as components of their own', async () => {
+    const document = await openApiOf(OUTLINES_APP)
+    const { schemas } = document.components
+    expect(schemas.OutlinesDocument.properties).toEqual({
+      title: { $ref: '#/components/schemas/OutlinesDocument.Title' },
+      sections: { type: 'array', items: { $ref: '#/components/schemas/OutlinesDocument' } },
+    })
+    expect(schemas['OutlinesDocument.Title']).toEqual({ type: 'string' })
+    expect(schemas.OutlinesDocument.$defs).toBeUndefined()
+    // A patch's members are whole values, as a PUT's are: it refers to the input's parts.
+    expect(schemas.OutlinesMergePatch.properties.sections.items).toEqual({
+      $ref: '#/components/schemas/OutlinesInput',
+    })
+    expect(await validate(document)).toMatchObject({ valid: true })
   })
 })

@@ -3,8 +3,8 @@
  * records what the client sent, so a test reads like the exchange it checks.
  */
 
-import type { EdgeEtagApi } from '../../../client/edge-etag-api.ts'
 import { createClient, type Exchange, type FetchLike } from '../../../client/index.ts'
+import type { EdgeEtagApi } from '../../../src/resources/edge-etag-api.ts'
 
 export const BASE = 'https://api.test'
 export const TOKEN = 'unit-token'

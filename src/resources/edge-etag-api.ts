@@ -4,8 +4,8 @@
  * the client's types at once. A forker who adds a resource adds its line here.
  */
 
-import type { Task } from '../src/resources/tasks.ts'
-import type { JsonObject } from './types.ts'
+import type { JsonObject } from '../../client/index.ts'
+import type { Task } from './tasks.ts'
 
 /**
  * EdgeEtagApi maps each resource's name (its path under /api/) to the type of its documents.
