@@ -205,8 +205,10 @@ async function seedProject(server: Server): Promise<void> {
 /** Copies the bytes edge-etag stores into the bare worker's KV, under the same keys. */
 async function seedBare(bare: Server, project: Server): Promise<void> {
   for (const id of [...SIZES.map((size) => size.id), ...PAGE_MEMBERS]) {
-    const bytes = await (await send(`${project.url}/api/items/${id}`)).arrayBuffer()
-    await send(`${bare.url}/seed/items:${id}`, { method: 'PUT', body: bytes })
+    const stored = await send(`${project.url}/api/items/${id}`)
+    const bytes = await stored.arrayBuffer()
+    const headers = { 'X-ETag': stored.headers.get('ETag') ?? '' }
+    await send(`${bare.url}/seed/items:${id}`, { method: 'PUT', body: bytes, headers })
   }
 }
 
@@ -422,6 +424,7 @@ try {
     row('page 1: 100 x 1 KB', 'bare page', bare, '/page/items:a-', 200, { base: true }),
     row('page 1: 100 x 1 KB', 'bare page, read with metadata', bare, '/page-metadata/items:a-', 200),
     row('page 1: 100 x 1 KB', 'bare listing alone (an empty 204)', bare, '/listing/items:a-', 204),
+    ...both('page 1: 100 x 1 KB', 'bare page with a strong ETag and 304s', bare, '/page-tagged/items:a-'),
     ...both('page 1: 100 x 1 KB', 'edge-etag', project, '/api/items'),
     ...profiled('page', 'page 1: 100 x 1 KB', '/api/items'),
   ])
