@@ -1,6 +1,7 @@
 /**
  * The README's first command, as a user runs it: `npm run dev` seeds the store that wrangler will read, serves
- * the demo data, and, when npm is told to stop, leaves nothing running on its port.
+ * the demo data, indexes it so the tasks' queries find it, reloads when a file under src/ is saved, and, when
+ * npm is told to stop, leaves nothing running on its port.
  *
  * Starts `npm run dev -- --port P --persist-to DIR` (a temporary folder, so this run seeds afresh), reads the
  * demo documents over HTTP, sends SIGTERM to npm alone (npm does not pass it on), and waits for the port to close.
@@ -10,7 +11,7 @@
 
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Checks, exitAfter } from './checks.ts'
@@ -80,6 +81,39 @@ await checks.run('npm run dev seeds the --persist-to store and serves the demo d
     ['buy-milk', 'file-taxes', 'read-rfc-9110'],
   )
   return `${items.items.length} items, ${tasks.items.length} tasks on port ${port}`
+})
+
+await checks.run("the seeded tasks are indexed: each query page finds the demo's tasks", async () => {
+  assert.ok(
+    await waitFor(async () => output.includes('Indexed the demo documents'), READY_TIMEOUT_MS),
+    `no "Indexed the demo documents":\n${output}`,
+  )
+  const ids = async (query: string) => {
+    const page = (await (await fetch(new URL(`/api/tasks?${query}`, base))).json()) as {
+      items: { id: string }[]
+    }
+    return page.items.map((task) => task.id)
+  }
+  assert.deepEqual(await ids('done=false'), ['buy-milk', 'file-taxes'])
+  assert.deepEqual(await ids('tags=http'), ['read-rfc-9110'])
+  assert.deepEqual(await ids('sort=due'), ['buy-milk', 'file-taxes', 'read-rfc-9110'])
+  return 'done=false, tags=http, sort=due'
+})
+
+await checks.run('a file saved under src/ reloads the server', async () => {
+  // Its modification time only: the reload is what is checked, and no source changes.
+  const file = new URL('../src/index.ts', import.meta.url)
+  const before = output.length
+  utimesSync(file, new Date(), new Date())
+  assert.ok(
+    await waitFor(
+      async () => /Reloading local server|Local server updated/.test(output.slice(before)),
+      30_000,
+    ),
+    `no reload after saving src/index.ts:\n${output.slice(before)}`,
+  )
+  assert.ok(await waitFor(answers, 30_000), 'the server answers after the reload')
+  return undefined
 })
 
 await checks.run('SIGTERM to npm alone leaves the port free', async () => {

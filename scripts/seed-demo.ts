@@ -19,9 +19,10 @@ type DemoData = Record<string, { id: string; value: Record<string, unknown> }[]>
 
 /**
  * seedDemoData writes the demo documents into the local KV namespace bound as DOCUMENTS: the one under
- * `persistTo` when given (as `wrangler dev --persist-to` reads it), else wrangler's default local store.
+ * `persistTo` when given (as `wrangler dev --persist-to` reads it), else wrangler's default local store. It
+ * returns the resources it seeded, whose indexes then need their entries (scripts/backfill-indexes.ts).
  */
-export async function seedDemoData(persistTo?: string): Promise<void> {
+export async function seedDemoData(persistTo?: string): Promise<string[]> {
   const demo: DemoData = JSON.parse(readFileSync(new URL('./demo-data.json', import.meta.url), 'utf8'))
   const lastModified = formatHttpDate(Date.now() / 1000)
   const entries = await Promise.all(
@@ -61,6 +62,7 @@ export async function seedDemoData(persistTo?: string): Promise<void> {
     ([resource, documents]) => `${resource}: ${documents.map((d) => d.id).join(', ')}`,
   )
   console.log(`Seeded the local KV with demo documents (${summary.join('; ')})`)
+  return Object.keys(demo)
 }
 
 if (import.meta.main) await seedDemoData()

@@ -30,7 +30,10 @@ app.route('/api/items', items)
 app.route('/api/tasks', tasks)
 // Backfills a resource's indexes: POST /admin/reindex/<resource> (see src/json-resource/reindex.ts).
 app.route('/admin', reindexRoutes)
-app.get('/openapi.json', serveOpenApi(app, { title: 'edge-etag', version: '0.1.0' }))
+app.get(
+  '/openapi.json',
+  serveOpenApi(app, { title: 'edge-etag', version: '0.1.0', license: { name: 'MIT', identifier: 'MIT' } }),
+)
 // Any other path may be a file of the demo page (public/, built from demo/).
 app.notFound(answerUnrouted(app, (c) => staticFilesOf(c.env.ASSETS)))
 app.onError(renderError)

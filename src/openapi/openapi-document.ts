@@ -19,6 +19,8 @@ export interface ApiInfo {
   readonly title: string
   readonly version: string
   readonly description?: string
+  /** The API's license: an SPDX `identifier` (or a `url`), e.g. `{ name: 'MIT', identifier: 'MIT' }`. */
+  readonly license?: { readonly name: string; readonly identifier?: string; readonly url?: string }
 }
 
 /** DescribedApp is what this needs of a Hono app: its routes, with their handlers. */
@@ -101,13 +103,21 @@ function resourceOf(description: RouteDescription): string[] {
 
 // Every served path answers OPTIONS with its Allow (src/allowed-methods.ts); a templated path's OPTIONS takes
 // the same path parameters as its other operations (OpenAPI requires every template to be declared).
+// A document's OPTIONS checks its id as its other operations do: a bad one is a 400.
 function optionsOperation(operationId: string, tag: string, pathParameters: readonly unknown[]): Operation {
+  const checksId = pathParameters.some(
+    (parameter) => JSON.stringify(parameter) === JSON.stringify(parameterRef('id')),
+  )
   return {
     operationId,
     tags: [tag],
     ...(pathParameters.length === 0 ? {} : { parameters: [...pathParameters] }),
     summary: 'The methods this path serves',
-    responses: { '204': responseRef('NoContent') },
+    security: [],
+    responses: {
+      '204': responseRef('NoContent'),
+      ...(checksId ? { '400': responseRef('BadRequest') } : {}),
+    },
   }
 }
 
@@ -179,7 +189,8 @@ function describeOperation(resource: string, operation: ResourceOperation) {
   const common = {
     operationId: `${resource}.${operation}`,
     tags: [resource],
-    ...(WRITES.has(operation) ? { security: [{ bearer: [] }] } : {}),
+    // Said outright either way: reads are public (no credentials), writes take the bearer token.
+    security: WRITES.has(operation) ? [{ bearer: [] }] : [],
   }
   switch (operation) {
     case 'page': {

@@ -175,13 +175,11 @@ describe('HEAD', () => {
   // RFC 9110 section 9.3.2: HEAD answers as GET does, with the same status and header fields, and no content.
   it('is described as GET is, each answer with its headers and without content', async () => {
     const document = await openApiOf(app)
-    const heads = Object.entries(document.paths as Record<string, OpenApi>).filter(([, item]) => item.head)
-    expect(heads.map(([path]) => path)).toEqual([
-      '/api/items',
-      '/api/items/{id}',
-      '/api/tasks',
-      '/api/tasks/{id}',
-    ])
+    const paths = Object.entries(document.paths as Record<string, OpenApi>)
+    const heads = paths.filter(([, item]) => item.head)
+    // Every GET has its HEAD, and nothing else has one (a forker's resources included, whatever their names).
+    expect(heads.map(([path]) => path)).toEqual(paths.filter(([, item]) => item.get).map(([path]) => path))
+    expect(heads.map(([path]) => path)).toEqual(expect.arrayContaining(['/api/items/{id}', '/api/tasks']))
     const withContent: string[] = []
     for (const [path, { get, head }] of heads) {
       expect(Object.keys(head.responses)).toEqual(Object.keys(get.responses))
@@ -241,11 +239,16 @@ describe('what a document operation says', () => {
     expect(document.components.parameters.limit.schema).toMatchObject({ minimum: 1, maximum: 1000 })
   })
 
+  it('carries its license in info', async () => {
+    expect((await openApiOf(app)).info.license).toEqual({ name: 'MIT', identifier: 'MIT' })
+  })
+
   it('needs the bearer token for writes only, and names 412, 422 and 428', async () => {
     const document = await openApiOf(app)
     const item = document.paths['/api/tasks/{id}']
     for (const method of ['put', 'patch', 'delete']) expect(item[method].security).toEqual([{ bearer: [] }])
-    for (const method of ['get', 'head']) expect(item[method].security).toBeUndefined()
+    // Reads say outright that they need no credentials (an absent `security` would leave it unsaid).
+    for (const method of ['get', 'head', 'options']) expect(item[method].security).toEqual([])
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
     for (const status of ['412', '422', '428']) expect(item.put.responses[status]).toBeDefined()
     expect(Object.keys(item.put.responses)).toEqual(
@@ -311,8 +314,8 @@ describe('what a page says of its queries', () => {
     { resource: 'items (the demo)', app: () => app, path: '/api/items', queries: [], sorts: null },
     {
       resource: 'a filter only',
-      app: () => forkedApp([{ name: 'orders', indexes: [{ where: 'status' }] }]),
-      path: '/api/orders',
+      app: () => forkedApp([{ name: 'sample-orders', indexes: [{ where: 'status' }] }]),
+      path: '/api/sample-orders',
       queries: ['status'],
       sorts: null,
     },
