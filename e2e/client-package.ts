@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { type BuildOptions, build } from 'esbuild'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { Checks, exitAfter } from './checks.ts'
 import { launchChromium } from './chromium.ts'
@@ -143,17 +143,24 @@ async function inNode(folder: string, server: LocalServer): Promise<string> {
   return `node ${version}`
 }
 
-async function inWorker(folder: string, server: LocalServer): Promise<string> {
-  const bundled = await build({
-    entryPoints: [join(folder, 'worker-main.mjs')],
+/** bundled is what a bundler makes of one of the project's entry files, the installed package included. */
+async function bundled(entry: string, options: Pick<BuildOptions, 'format' | 'platform' | 'conditions'>) {
+  const result = await build({
+    entryPoints: [entry],
     bundle: true,
+    write: false,
+    logLevel: 'silent',
+    ...options,
+  })
+  return result.outputFiles[0]?.text ?? ''
+}
+
+async function inWorker(folder: string, server: LocalServer): Promise<string> {
+  const script = await bundled(join(folder, 'worker-main.mjs'), {
     format: 'esm',
     platform: 'neutral',
     conditions: ['workerd', 'worker', 'browser'],
-    write: false,
-    logLevel: 'silent',
   })
-  const script = bundled.outputFiles[0]?.text ?? ''
   const worker = new Miniflare(
     convertV4MiniflareOptions({
       modules: true,
@@ -172,19 +179,12 @@ async function inWorker(folder: string, server: LocalServer): Promise<string> {
 }
 
 async function inBrowser(folder: string, server: LocalServer): Promise<string> {
-  const bundled = await build({
-    entryPoints: [join(folder, 'browser-main.mjs')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  })
+  const script = await bundled(join(folder, 'browser-main.mjs'), { format: 'iife', platform: 'browser' })
   const browser = await launchChromium()
   try {
     const page = await browser.newPage()
     await page.goto(new URL('/openapi.json', server.url).href)
-    await page.addScriptTag({ content: bundled.outputFiles[0]?.text ?? '' })
+    await page.addScriptTag({ content: script })
     const result = await page.evaluate(() => (globalThis as { clientResult?: Promise<unknown> }).clientResult)
     assert.deepEqual(result, EXPECTED)
     return `Chromium ${browser.version()}`

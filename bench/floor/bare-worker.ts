@@ -102,11 +102,21 @@ app.get('/page/:prefix', async (c) => {
   const names = keys.map(({ name }) => name)
   const values =
     names.length === 0 ? new Map<string, string | null>() : await c.env.DOCUMENTS.get(names, 'text')
-  const members = names.map(
-    (name) => `{"id":${JSON.stringify(name.slice(prefix.length))},"value":${values.get(name)}}`,
+  return new Response(
+    pageOf(prefix, names, (name) => values.get(name)),
+    {
+      headers: { 'Content-Type': 'application/json' },
+    },
   )
-  return new Response(`{"items":[${members.join(',')}]}`, { headers: { 'Content-Type': 'application/json' } })
 })
+
+// A page in edge-etag's shape, `{"items":[{"id":...,"value":...}]}`, of the values of the keys `names`.
+function pageOf(prefix: string, names: readonly string[], stored: (name: string) => unknown): string {
+  const members = names.map(
+    (name) => `{"id":${JSON.stringify(name.slice(prefix.length))},"value":${stored(name)}}`,
+  )
+  return `{"items":[${members.join(',')}]}`
+}
 
 // The same page, read with each value's metadata (edge-etag needs each member's tag, to know the page it
 // read is the one it listed).
@@ -115,10 +125,12 @@ app.get('/page-metadata/:prefix', async (c) => {
   const { keys } = await c.env.DOCUMENTS.list({ prefix, limit: 100 })
   const names = keys.map(({ name }) => name)
   const values = names.length === 0 ? new Map() : await c.env.DOCUMENTS.getWithMetadata(names, 'text')
-  const members = names.map(
-    (name) => `{"id":${JSON.stringify(name.slice(prefix.length))},"value":${values.get(name)?.value}}`,
+  return new Response(
+    pageOf(prefix, names, (name) => values.get(name)?.value),
+    {
+      headers: { 'Content-Type': 'application/json' },
+    },
   )
-  return new Response(`{"items":[${members.join(',')}]}`, { headers: { 'Content-Type': 'application/json' } })
 })
 
 app.get('/page-tagged/:prefix', async (c) => {
@@ -132,12 +144,12 @@ app.get('/page-tagged/:prefix', async (c) => {
   const names = keys.map(({ name }) => name)
   const values =
     names.length === 0 ? new Map<string, string | null>() : await c.env.DOCUMENTS.get(names, 'text')
-  const members = names.map(
-    (name) => `{"id":${JSON.stringify(name.slice(prefix.length))},"value":${values.get(name)}}`,
+  return new Response(
+    pageOf(prefix, names, (name) => values.get(name)),
+    {
+      headers: { 'Content-Type': 'application/json', ETag: tag },
+    },
   )
-  return new Response(`{"items":[${members.join(',')}]}`, {
-    headers: { 'Content-Type': 'application/json', ETag: tag },
-  })
 })
 
 // The base64url alphabet (RFC 4648 section 5), unpadded, from btoa's: what a worker written by hand would do.

@@ -80,11 +80,10 @@ export function openApiDocument(app: DescribedApp, info: ApiInfo) {
     item[method] = operationObject
     // Hono answers HEAD on every GET route.
     if (method === 'get') item.head = headOperationOf(operationObject)
-    item.options ??= optionsOperation(
-      `${resource}.${operation === 'page' ? 'page' : 'document'}.options`,
-      resource,
-      operation === 'page' ? [] : [parameterRef('id')],
-    )
+    item.options ??=
+      operation === 'page'
+        ? optionsOperation(`${resource}.page.options`, resource, [])
+        : optionsOperation(`${resource}.document.options`, resource, [parameterRef('id')], { checksId: true })
   }
   return {
     openapi: '3.1.1',
@@ -104,10 +103,12 @@ function resourceOf(description: RouteDescription): string[] {
 // Every served path answers OPTIONS with its Allow (src/allowed-methods.ts); a templated path's OPTIONS takes
 // the same path parameters as its other operations (OpenAPI requires every template to be declared).
 // A document's OPTIONS checks its id as its other operations do: a bad one is a 400.
-function optionsOperation(operationId: string, tag: string, pathParameters: readonly unknown[]): Operation {
-  const checksId = pathParameters.some(
-    (parameter) => JSON.stringify(parameter) === JSON.stringify(parameterRef('id')),
-  )
+function optionsOperation(
+  operationId: string,
+  tag: string,
+  pathParameters: readonly unknown[],
+  { checksId = false } = {},
+): Operation {
   return {
     operationId,
     tags: [tag],
